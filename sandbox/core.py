@@ -1,0 +1,454 @@
+"""The machinery every vendor sandbox shares: clock, scheduler, faults, counters, dispatch.
+
+A vendor module subclasses :class:`VendorSandbox`, declares its werkzeug routes and writes one
+``on_<endpoint>`` handler per route. The :class:`SandboxApp` mounts every vendor under its prefix,
+applies injected faults around the vendor's handler and serves the control surface under
+``/_sandbox``. Nothing here imports Django or the panel: the sandboxes stand for the vendors, and
+the vendors know nothing of us.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import json
+import random
+import re
+import socket
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+CONTROL_PREFIX = "/_sandbox"
+
+# The longest a "timeout" fault holds a connection, so a forgotten fault cannot hang a test run.
+MAX_TIMEOUT_SECONDS = 120.0
+
+
+class Clock:
+    """Wall time plus an offset that tests can advance (token expiry, rate windows, delays)."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += float(seconds)
+
+    def reset(self) -> None:
+        self.offset = 0.0
+
+
+class Scheduler:
+    """Changes that happen by themselves after a delay, applied lazily on the next request.
+
+    Vendors schedule ``fn`` to run at ``due`` (clock time); :meth:`run_due` runs whatever is due
+    before each request is handled, so a sandbox needs no background thread and honours
+    :meth:`Clock.advance` at once.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._heap: list[tuple[float, int, Callable[[], None]]] = []
+        self._seq = itertools.count()
+
+    def at(self, due: float, fn: Callable[[], None]) -> None:
+        heapq.heappush(self._heap, (due, next(self._seq), fn))
+
+    def after(self, delay: float, fn: Callable[[], None]) -> None:
+        """Run ``fn`` ``delay`` seconds from now; a delay of 0 runs it before the next request."""
+        self.at(self.clock.now() + max(0.0, float(delay)), fn)
+
+    def run_due(self) -> None:
+        now = self.clock.now()
+        while self._heap and self._heap[0][0] <= now:
+            _, _, fn = heapq.heappop(self._heap)
+            fn()
+
+    def clear(self) -> None:
+        self._heap.clear()
+
+
+FAULT_KINDS = {
+    "latency": "sleep `latency` seconds, then answer normally",
+    "status": "answer `status` (500, 502, 503, 429, ...) in the vendor's error shape; `retry_after` adds Retry-After",
+    "throttle": "answer with the vendor's own throttling response (e.g. Rackspace's 403 'Exceeded request limits')",
+    "drop": "close the connection without answering; the request is not handled",
+    "drop_after": "handle the request, then close the connection without answering (a lost response)",
+    "timeout": "hold the connection `timeout` seconds (default 30), then close it unanswered",
+    "malformed": "handle the request, then answer 200 with a body that is not valid JSON/XML",
+    "no_location": "handle the request, then strip the Location header from the answer",
+    "action_error": "the next asynchronous action (whose name matches `action`, e.g. 'Prune') ends in `error`",
+}
+
+
+@dataclass
+class FaultRule:
+    """One injected fault. It fires for the next ``next`` matching calls, or at ``rate`` (0..1)."""
+
+    kind: str
+    next: int | None = None
+    rate: float | None = None
+    method: str | None = None
+    path: str | None = None  # regular expression searched in the path below the vendor prefix
+    action: str | None = None  # for action_error: the action name, e.g. "Prune"; None = any
+    status: int = 503
+    retry_after: int | None = None
+    latency: float = 1.0
+    timeout: float = 30.0
+    message: str = "Injected fault"
+    id: int = 0
+    fired: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; known: {sorted(FAULT_KINDS)}")
+        if self.next is None and self.rate is None:
+            self.next = 1
+        if self.rate is not None and not 0 <= float(self.rate) <= 1:
+            raise ValueError("rate must be between 0 and 1")
+        if self.path:
+            re.compile(self.path)
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method and self.method.upper() != method.upper():
+            return False
+        return not (self.path and not re.search(self.path, path))
+
+    @property
+    def exhausted(self) -> bool:
+        return self.next is not None and self.next <= 0
+
+
+class Faults:
+    """The faults injected into one vendor, drawn deterministically from a seeded generator."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.rules: list[FaultRule] = []
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def add(self, **spec: Any) -> FaultRule:
+        rule = FaultRule(**{k: v for k, v in spec.items() if k not in {"id", "fired"}})
+        rule.id = next(self._ids)
+        with self._lock:
+            self.rules.append(rule)
+        return rule
+
+    def clear(self) -> None:
+        with self._lock:
+            self.rules.clear()
+
+    def _fire(self, rule: FaultRule) -> bool:
+        if rule.rate is not None and rule.next is None:
+            hit = self.rng.random() < float(rule.rate)
+        else:
+            hit = True
+        if hit:
+            rule.fired += 1
+            if rule.next is not None:
+                rule.next -= 1
+        return hit
+
+    def for_request(self, method: str, path: str) -> list[FaultRule]:
+        """The transport-level faults that fire for this call (consumes ``next`` counts)."""
+        fired = []
+        with self._lock:
+            for rule in self.rules:
+                if rule.kind == "action_error" or rule.exhausted or not rule.matches(method, path):
+                    continue
+                if self._fire(rule):
+                    fired.append(rule)
+            self.rules = [r for r in self.rules if not r.exhausted]
+        return fired
+
+    def take_action_error(self, action: str) -> bool:
+        """True if an injected fault says this asynchronous action must end in ``error``."""
+        with self._lock:
+            for rule in self.rules:
+                if rule.kind != "action_error" or rule.exhausted:
+                    continue
+                if rule.action and rule.action.lower() != action.lower():
+                    continue
+                if self._fire(rule):
+                    self.rules = [r for r in self.rules if not r.exhausted]
+                    return True
+        return False
+
+    def describe(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [asdict(r) for r in self.rules]
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A JSON answer; ``None`` data with 204 gives an empty body."""
+    if status == 204 or data is None:
+        return Response(status=status, headers=headers)
+    return Response(json.dumps(data), status=status, headers=headers, content_type="application/json")
+
+
+def read_json(request: Request) -> Any:
+    """The request's JSON body, or ``None`` when it is empty; raises ValueError when malformed."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return None
+    return json.loads(raw)
+
+
+class VendorSandbox:
+    """Base for one vendor's simulator.
+
+    Subclasses set :attr:`name` (also the URL prefix), return their werkzeug :class:`Rule` list
+    from :meth:`routes` (``endpoint`` = handler suffix: endpoint ``"domain_get"`` is served by
+    ``on_domain_get(request, **url_values)``), build their demo estate in :meth:`reset`, and
+    implement :meth:`config`, :meth:`authenticate`, :meth:`error` and :meth:`seed`. The base
+    serialises requests with one lock, runs scheduled changes before each request, and counts
+    calls per route as ``"METHOD /rule/path"``.
+    """
+
+    name: str = "vendor"
+    # Endpoints served without authentication (e.g. public sign-up).
+    public_endpoints: frozenset[str] = frozenset()
+    # Named delays in seconds (e.g. {"action": 2.0}); the control surface can change them.
+    default_delays: dict[str, float] = {}
+
+    def __init__(self, *, clock: Clock, rng: random.Random) -> None:
+        self.clock = clock
+        self.rng = rng
+        self.lock = threading.RLock()
+        self.scheduler = Scheduler(clock)
+        self.faults = Faults(rng)
+        self.counters: Counter[str] = Counter()
+        self.delays: dict[str, float] = dict(self.default_delays)
+        self.url_map = Map(self.routes(), strict_slashes=False, merge_slashes=False)
+        self.reset()
+
+    # ---- what a vendor module provides -------------------------------------------------------
+    def routes(self) -> list[Rule]:
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        """Forget everything and build the small demo estate with the fixed demo credentials."""
+        raise NotImplementedError
+
+    def config(self) -> dict[str, Any]:
+        """``{"credentials": {...}, "seeded": {...}}`` for ``--print-config``."""
+        raise NotImplementedError
+
+    def authenticate(self, request: Request) -> Response | None:
+        """None when the request's credentials are good, else the vendor's refusal."""
+        return None
+
+    def error(self, status: int, message: str, **extra: Any) -> Response:
+        """An error in this vendor's documented shape."""
+        return json_response({"code": status, "message": message, **extra}, status)
+
+    def throttle_response(self) -> Response:
+        """The vendor's own answer to too many requests."""
+        return self.error(429, "Too Many Requests")
+
+    def seed(self, **params: Any) -> dict[str, Any]:
+        """Add a large estate (``customers``, ``domains``, ``mailboxes``...); returns a summary."""
+        raise NotImplementedError
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of what the vendor holds, for the control surface."""
+        return {}
+
+    # ---- shared helpers ----------------------------------------------------------------------
+    def new_guid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def delay(self, name: str) -> float:
+        return float(self.delays.get(name, 0.0))
+
+    def full_reset(self) -> None:
+        with self.lock:
+            self.scheduler.clear()
+            self.faults.clear()
+            self.counters.clear()
+            self.delays = dict(self.default_delays)
+            self.reset()
+
+    def dispatch(self, request: Request, path: str) -> Response:
+        """Route ``path`` (below the vendor prefix) to its handler under the vendor's lock."""
+        adapter = self.url_map.bind("sandbox", path_info=path, url_scheme="http")
+        try:
+            endpoint, values = adapter.match(path, method=request.method)
+        except MethodNotAllowed as exc:
+            allowed = sorted(exc.valid_methods or [])
+            response = self.error(405, "Method Not Allowed")
+            response.headers["Allow"] = ", ".join(allowed)
+            return response
+        except NotFound:
+            return self.error(404, "Not Found")
+        except HTTPException as exc:  # e.g. a redirect for a trailing slash
+            return exc.get_response()
+        rule = adapter.match(path, method=request.method, return_rule=True)[0]
+        with self.lock:
+            self.scheduler.run_due()
+            self.counters[f"{request.method} {rule.rule}"] += 1
+            if endpoint not in self.public_endpoints:
+                refused = self.authenticate(request)
+                if refused is not None:
+                    return refused
+            handler = getattr(self, f"on_{endpoint}")
+            try:
+                return handler(request, **values)
+            except BadRequestBody as exc:
+                return self.error(400, str(exc))
+
+
+class BadRequestBody(Exception):
+    """Raised by a handler when the body cannot be parsed; answered as the vendor's 400."""
+
+
+def parse_json_body(request: Request) -> Any:
+    try:
+        return read_json(request)
+    except ValueError as exc:
+        raise BadRequestBody(f"Invalid JSON body: {exc}") from exc
+
+
+class SandboxApp:
+    """The WSGI application serving every vendor under its prefix, plus the control surface."""
+
+    def __init__(self, vendor_classes: list[type[VendorSandbox]], *, seed: int = 0) -> None:
+        self.seed = seed
+        self.clock = Clock()
+        self.vendors: dict[str, VendorSandbox] = {}
+        for i, cls in enumerate(vendor_classes):
+            vendor = cls(clock=self.clock, rng=random.Random(f"{seed}:{i}:{cls.name}"))
+            self.vendors[vendor.name] = vendor
+
+    def vendor(self, name: str) -> VendorSandbox:
+        return self.vendors[name]
+
+    def config(self) -> dict[str, Any]:
+        return {name: {"prefix": f"/{name}", **v.config()} for name, v in self.vendors.items()}
+
+    def reset(self) -> None:
+        self.clock.reset()
+        for vendor in self.vendors.values():
+            vendor.full_reset()
+
+    # ---- WSGI --------------------------------------------------------------------------------
+    def __call__(self, environ: dict, start_response: Callable) -> Any:
+        request = Request(environ)
+        path = request.path
+        if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
+            response = self.control(request, path[len(CONTROL_PREFIX):].strip("/"))
+        else:
+            name, _, rest = path.lstrip("/").partition("/")
+            vendor = self.vendors.get(name)
+            if vendor is None:
+                response = json_response({"error": f"no sandbox at /{name}", "sandboxes": sorted(self.vendors)}, 404)
+            else:
+                response = self.call_vendor(vendor, request, environ, "/" + rest)
+        return response(environ, start_response)
+
+    def call_vendor(self, vendor: VendorSandbox, request: Request, environ: dict, path: str) -> Response:
+        fired = vendor.faults.for_request(request.method, path)
+        kinds = {r.kind: r for r in fired}
+        if "latency" in kinds:
+            time.sleep(kinds["latency"].latency)
+        if "timeout" in kinds:
+            time.sleep(min(kinds["timeout"].timeout, MAX_TIMEOUT_SECONDS))
+            return self._drop(environ)
+        if "drop" in kinds:
+            return self._drop(environ)
+        if "throttle" in kinds:
+            return vendor.throttle_response()
+        if "status" in kinds:
+            rule = kinds["status"]
+            response = vendor.error(rule.status, rule.message)
+            if rule.retry_after is not None:
+                response.headers["Retry-After"] = str(rule.retry_after)
+            return response
+        response = vendor.dispatch(request, path)
+        if "drop_after" in kinds:
+            return self._drop(environ)
+        if "no_location" in kinds:
+            response.headers.pop("Location", None)
+            response.headers.pop("location", None)
+        if "malformed" in kinds:
+            return Response('{"truncated": [1, 2', status=200, content_type=response.content_type or "application/json")
+        return response
+
+    @staticmethod
+    def _drop(environ: dict) -> Response:
+        """Close the client's connection so it sees a reset instead of an answer."""
+        sock = environ.get("werkzeug.socket")
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        # Whatever we return can no longer reach the client.
+        return Response(status=500)
+
+    # ---- control surface ---------------------------------------------------------------------
+    def control(self, request: Request, path: str) -> Response:
+        """``/_sandbox/...``: configuration, reset, clock, and per-vendor seed/faults/delays/counters."""
+        try:
+            body = read_json(request) or {}
+        except ValueError as exc:
+            return json_response({"error": f"invalid JSON: {exc}"}, 400)
+        parts = [p for p in path.split("/") if p]
+        method = request.method
+        try:
+            if parts == [] or parts == ["config"]:
+                return json_response({"seed": self.seed, "vendors": self.config(), "fault_kinds": FAULT_KINDS})
+            if parts == ["reset"] and method == "POST":
+                self.reset()
+                return json_response({"reset": True})
+            if parts == ["clock"]:
+                if method == "POST":
+                    self.clock.advance(float(body.get("advance", 0)))
+                return json_response({"now": self.clock.now(), "offset": self.clock.offset})
+            if not parts or parts[0] not in self.vendors:
+                return json_response({"error": "unknown control path", "sandboxes": sorted(self.vendors)}, 404)
+            vendor = self.vendors[parts[0]]
+            what = parts[1] if len(parts) > 1 else "stats"
+            with vendor.lock:
+                return self._vendor_control(vendor, what, method, body)
+        except (TypeError, ValueError) as exc:
+            return json_response({"error": str(exc)}, 400)
+
+    def _vendor_control(self, vendor: VendorSandbox, what: str, method: str, body: dict) -> Response:
+        if what == "stats":
+            return json_response({"name": vendor.name, **vendor.stats()})
+        if what == "counters":
+            if method == "DELETE":
+                vendor.counters.clear()
+            return json_response(dict(vendor.counters))
+        if what == "faults":
+            if method == "POST":
+                rule = vendor.faults.add(**body)
+                return json_response(asdict(rule), 201)
+            if method == "DELETE":
+                vendor.faults.clear()
+            return json_response(vendor.faults.describe())
+        if what == "delays":
+            if method == "POST":
+                vendor.delays.update({k: float(v) for k, v in body.items()})
+            return json_response(vendor.delays)
+        if what == "seed" and method == "POST":
+            started = time.perf_counter()
+            summary = vendor.seed(**body)
+            return json_response({**summary, "seconds": round(time.perf_counter() - started, 3)})
+        if what == "reset" and method == "POST":
+            vendor.full_reset()
+            return json_response({"reset": vendor.name})
+        return json_response({"error": f"unknown control {what!r} for {method}"}, 404)
