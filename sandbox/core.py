@@ -173,8 +173,8 @@ class Faults:
             self.rules = [r for r in self.rules if not r.exhausted]
         return fired
 
-    def take_action_error(self, action: str) -> bool:
-        """True if an injected fault says this asynchronous action must end in ``error``."""
+    def take_action_error(self, action: str) -> FaultRule | None:
+        """The fault (truthy) if one says this asynchronous action must end in ``error``, else None."""
         with self._lock:
             for rule in self.rules:
                 if rule.kind != "action_error" or rule.exhausted:
@@ -183,8 +183,8 @@ class Faults:
                     continue
                 if self._fire(rule):
                     self.rules = [r for r in self.rules if not r.exhausted]
-                    return True
-        return False
+                    return rule
+        return None
 
     def describe(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -223,9 +223,10 @@ class VendorSandbox:
     # Named delays in seconds (e.g. {"action": 2.0}); the control surface can change them.
     default_delays: dict[str, float] = {}
 
-    def __init__(self, *, clock: Clock, rng: random.Random) -> None:
+    def __init__(self, *, clock: Clock, rng: random.Random, seed: str = "") -> None:
         self.clock = clock
         self.rng = rng
+        self.seed_value = seed
         self.lock = threading.RLock()
         self.scheduler = Scheduler(clock)
         self.faults = Faults(rng)
@@ -279,6 +280,8 @@ class VendorSandbox:
             self.faults.clear()
             self.counters.clear()
             self.delays = dict(self.default_delays)
+            # Re-seed, so ids and fault draws after a reset repeat those after start.
+            self.rng.seed(self.seed_value)
             self.reset()
 
     def dispatch(self, request: Request, path: str) -> Response:
@@ -306,12 +309,22 @@ class VendorSandbox:
             handler = getattr(self, f"on_{endpoint}")
             try:
                 return handler(request, **values)
+            except Answer as answer:
+                return answer.response
             except BadRequestBody as exc:
                 return self.error(400, str(exc))
 
 
 class BadRequestBody(Exception):
     """Raised by a handler when the body cannot be parsed; answered as the vendor's 400."""
+
+
+class Answer(Exception):  # noqa: N818 (it is an answer, not an error)
+    """Raised from anywhere inside a handler to end the request with ``response`` at once."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status)
+        self.response = response
 
 
 def parse_json_body(request: Request) -> Any:
@@ -329,7 +342,8 @@ class SandboxApp:
         self.clock = Clock()
         self.vendors: dict[str, VendorSandbox] = {}
         for i, cls in enumerate(vendor_classes):
-            vendor = cls(clock=self.clock, rng=random.Random(f"{seed}:{i}:{cls.name}"))
+            vendor_seed = f"{seed}:{i}:{cls.name}"
+            vendor = cls(clock=self.clock, rng=random.Random(vendor_seed), seed=vendor_seed)
             self.vendors[vendor.name] = vendor
 
     def vendor(self, name: str) -> VendorSandbox:
