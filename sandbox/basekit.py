@@ -119,6 +119,7 @@ DOMAIN_REF_BASE = 1
 YEAR = 365 * 24 * 3600.0
 MAX_LIMIT = 1000
 
+ASCII_DIGITS = re.compile(r"[0-9]+")
 USER_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_ALPHABET = string.ascii_lowercase + string.digits
@@ -283,10 +284,20 @@ class Sandbox(VendorSandbox):
         New domains go to the new holders (or the demo holder when none are asked for); new mailboxes
         to the new domains (or the demo domain). ``active=false`` makes them start inactive/pending.
         """
+        unknown = set(params) - {"account_holders", "domains", "mailboxes", "active"}
+        if unknown:
+            # A typo (e.g. "holders") must not silently seed nothing.
+            raise ValueError(f"unknown seed parameters {sorted(unknown)}; known: account_holders, domains, "
+                             "mailboxes, active")
         n_holders = int(params.get("account_holders", 0))
         n_domains = int(params.get("domains", 0))
         n_mailboxes = int(params.get("mailboxes", 0))
-        active = bool(params.get("active", True))
+        active = params.get("active", True)
+        if isinstance(active, str) and active.lower() in {"true", "false"}:
+            active = active.lower() == "true"
+        if not isinstance(active, bool):
+            # bool("false") is True: anything but a boolean (or "true"/"false") is refused.
+            raise ValueError("active must be true or false")
         if min(n_holders, n_domains, n_mailboxes) < 0:
             raise ValueError("counts must not be negative")
         batch = next(self._seed_batches)
@@ -439,7 +450,8 @@ class Sandbox(VendorSandbox):
             raw = request.args.get(name)
             if raw is None:
                 continue
-            if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+            # ASCII digits only: str.isdigit() also accepts "²", which int() then refuses (a 500).
+            if not ASCII_DIGITS.fullmatch(raw) or int(raw) < low or (high is not None and int(raw) > high):
                 bound = f"between {low} and {high}" if high else f"an integer of at least {low}"
                 raise ValidationFailed(["offset", "limit"], {name: [f"This value should be {bound}."]})
             out[name] = int(raw)

@@ -388,6 +388,9 @@ class Sandbox(VendorSandbox):
             raise ValueError(f"unknown seed parameters {sorted(unknown)}; known: clients, domains, mailboxes")
         n_domains = int(params.get("domains", 0))
         n_mailboxes = int(params.get("mailboxes", 0))
+        if min(n_domains, n_mailboxes, int(params.get("clients", 0))) < 0:
+            # A negative count would move the id counter back (reusing ids) or index an empty list (a 500).
+            raise ValueError("counts must not be negative")
         n_clients = int(params.get("clients", 0)) or (max(1, n_domains // 2) if (n_domains or n_mailboxes) else 0)
         n_domains = max(n_domains, n_clients)  # every client has at least one domain
         self._seed_batches += 1

@@ -24,7 +24,11 @@ Choices where the doc is silent:
 * Location values are the documented paths below the API root (``/api/v1/...``) without the sandbox prefix:
   clients join them to their configured base URL. The legacy lower-case ``location`` header is sent by every
   OU, package and domain endpoint (as the doc shows them); mailbox endpoints and the domain ``Usage`` action send
-  ``Location``. 201 and 202 answers have an empty body.
+  ``Location``. 201, 202 and 204 answers have an empty body and no Content-Type.
+* ``GET /domains/{guid}.json`` answers the domain object flat (``guid``, ``domain_name``, ``name``, ``state``,
+  ``fields``, ``service_fields``, ``domain_usage_report``...), as the fields sample and the three walkthroughs show
+  it; the doc's usage samples wrap it as ``{"domain": {...}}``. The doc contradicts itself, so a client should
+  accept both; the sandbox sends the flat form.
 * Authentication: every request needs all three ``synaq-api-*`` headers; the user name is compared exactly
   (case-sensitive); the hash is the lower-case hex SHA-1 of user + key + salt. A salt may be any non-empty
   string, has no freshness window, and is remembered per user after a successful request: reusing it is a 401.
@@ -68,7 +72,15 @@ Choices where the doc is silent:
   are API-root paths like the Location headers); ``pages`` is 0 for an empty list.
   Filters: ``/ous.json?parent_guid=&title=``, ``/domains.json?ou_guid=&domain_name=``,
   ``/mailboxes.json?domain_guid=&email=``; ``exact_match=1`` makes the text filters exact, else substring.
-* DELETE of an OU needs no child OUs and only inactive/deleted packages and domains (they go with it). DELETE of
+* Refusals where the doc is silent: UNLINK of a mailbox package while mailboxes on it are provisioned is a 409
+  (like the domain Delete action: a Prune would take their data); a package PATCH that drops an edition still
+  assigned to mailboxes is a 400; LINK across OUs, twice, or of a second package of the same product is a 409.
+* Actions on one object are not serialised: another may be created while one is pending; each finishes after
+  its own delay. A finished Refresh leaves exactly the services the linked packages need (an edition downgrade
+  drops services); a Provision only adds services.
+* Unknown paths (404) and undocumented methods (405, with ``Allow``) are answered before authentication.
+* DELETE of an OU needs no child OUs and only inactive/deleted packages and domains with nothing live on the
+  platform (they go with it). DELETE of
   a domain removes its non-provisioned mailboxes with it. The root reseller cannot be deleted. Packages may be
   created under any OU. The webmail token lives 5 minutes and only active mailboxes get one.
 * Not modelled: other resellers' trees (the single API user owns the whole estate), IP-based authentication
@@ -218,7 +230,9 @@ def _json(data: Any, status: int = 200) -> Response:
 
 
 def _empty(status: int, location: str | None = None, *, legacy: bool = False) -> Response:
+    """A 201/202/204 answer: headers only, so no Content-Type (werkzeug would claim text/plain)."""
     response = _SynaqResponse(status=status)
+    response.headers.pop("Content-Type", None)
     if location is not None:
         response.headers.add("location" if legacy else "Location", location)
     return response
@@ -695,7 +709,8 @@ class Sandbox(VendorSandbox):
         values = {}
         for name, default in (("page", 1), ("limit", 5)):
             raw = request.args.get(name, str(default))
-            if not raw.isdigit() or int(raw) < 1:
+            # ASCII digits only: str.isdigit() also accepts "²", which int() refuses (a 500).
+            if not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1:
                 errors.append(f"{name}: This value should be a positive integer.")
             else:
                 values[name] = int(raw)
@@ -862,9 +877,11 @@ class Sandbox(VendorSandbox):
             raise Refused(409, "The organisational unit still has organisational units under it")
         packages = [p for p in self.packages.values() if p["ou_guid"] == record["guid"]]
         domains = [d for d in self.domains.values() if d["ou_guid"] == record["guid"]]
+        # A domain shows `inactive` while a newly linked package waits for provisioning, yet its other services
+        # are live: what counts is whether anything is still on the platform (or on its way there).
         if any(self._package_state(p) not in ("inactive", "deleted") for p in packages) or any(
-                self._domain_state(d) not in ("inactive", "deleted") or self._provisioned_mailboxes(d)
-                for d in domains):
+                self._domain_state(d) not in ("inactive", "deleted") or d["live"] or d["busy"]
+                or self._provisioned_mailboxes(d) for d in domains):
             raise Refused(409, "The organisational unit still has active packages")
         for domain in domains:
             self._remove_domain(domain)
@@ -979,6 +996,9 @@ class Sandbox(VendorSandbox):
         pkg, dom = self._package(package), self._domain(domain)
         if pkg["guid"] not in dom["packages"]:
             raise Refused(409, "The domain is not linked to this package")
+        # As with the domain Delete action: a Prune would take provisioned mailboxes' data with it.
+        if any(m["package_guid"] == pkg["guid"] for m in self._provisioned_mailboxes(dom)):
+            raise Refused(409, "The domain still has provisioned mailboxes on this package; delete them first")
         remaining = self._needed_services(dom, without=pkg["guid"])
         removed = dom["live"] - remaining
         overlap = bool(self._package_services(pkg) & remaining) and pkg["guid"] in dom["provisioned"]
@@ -1042,8 +1062,11 @@ class Sandbox(VendorSandbox):
         """``DELETE /api/v1/domains/{guid}.json``: only from ``inactive`` or ``deleted``."""
         record = self._domain(domain)
         state = self._domain_state(record)
-        if state not in ("inactive", "deleted") or record["live"] or record["busy"]:
+        if state not in ("inactive", "deleted"):
             raise Refused(409, f"A domain in the {state} state cannot be deleted; send a Delete action first")
+        if record["live"] or record["busy"]:
+            raise Refused(409, "The domain still has services provisioned on the platform; send a Delete action "
+                               "first")
         if self._provisioned_mailboxes(record):
             raise Refused(409, "The domain still has provisioned mailboxes")
         self._remove_domain(record)
@@ -1221,7 +1244,9 @@ class Sandbox(VendorSandbox):
         data = _wrapped(parse_json_body(request), "action")
         errors = _extra(data, {"action"})
         name = data.get("action")
-        if not isinstance(name, str) or not name:
+        if name is not None and not isinstance(name, str):
+            errors.append("action: This value should be of type string.")
+        elif not name:
             errors.append(f"action: {BLANK}")
         elif name not in allowed:
             errors.append(f"action: The action {name!r} is not valid here; valid actions: {', '.join(allowed)}.")
@@ -1395,9 +1420,12 @@ class Sandbox(VendorSandbox):
                 domain["failed"] = True
                 return problems
             domain.update(base="active", failed=False, provisioned=set(domain["packages"]))
-            domain["live"] |= self._needed_services(domain)
             if name == "Refresh":
-                domain["stale"] = False
+                # A refresh reconciles the domain with its packages: after an edition downgrade, services no
+                # edition needs any more go (a failed Prune's leftovers cannot be here: Refresh is refused then).
+                domain.update(live=self._needed_services(domain), stale=False)
+            else:
+                domain["live"] |= self._needed_services(domain)
             return []
         if fail:
             if name == "Prune":

@@ -468,7 +468,8 @@ def test_account_domains_page_with_limit_and_offset(api):
     assert [d["ref"] for d in response.json()["accountDomains"]] == [api.seeded["pending_account_domain_ref"]]
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": "ten"}, {"limit": 1001}, {"offset": -1}])
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": "ten"}, {"limit": 1001}, {"offset": -1}, {"limit": "²"},
+                                    {"offset": "١"}])
 def test_invalid_paging_is_400(api, params):
     response = api.get(f"/users/{api.holder}/domains/mailboxes", params=params)
     assert response.status_code == 400 and response.json()["message"] == "Validation Failed"
@@ -676,6 +677,22 @@ def test_seeded_mailboxes_are_spread_across_seeded_domains(api):
     counts = sorted(sum(1 for m in mailboxes if m["accountDomainRef"] == ref) for ref in {
         m["accountDomainRef"] for m in mailboxes})
     assert counts == [2, 2, 3]
+
+
+def test_seed_rejects_unknown_parameters(api):
+    response = api.control("POST", "seed", json={"holders": 5})
+    assert response.status_code == 400
+    assert api.control("GET", "stats").json()["account_holders"] == 2
+
+
+def test_seed_reads_active_false_given_as_a_string(api):
+    summary = api.control("POST", "seed", json={"account_holders": 1, "domains": 1, "active": "false"}).json()
+    holder = summary["account_holder_refs"][0]
+    assert [d["active"] for d in api.get(f"/users/{holder}/account-domains").json()["accountDomains"]] == [0]
+
+
+def test_seed_rejects_an_active_flag_that_is_not_a_boolean(api):
+    assert api.control("POST", "seed", json={"domains": 1, "active": "no"}).status_code == 400
 
 
 def test_reset_forgets_seeded_estate(api):

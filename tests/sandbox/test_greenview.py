@@ -658,6 +658,13 @@ def test_seed_rejects_unknown_parameters(sb):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("params", [{"clients": -1, "domains": 5}, {"clients": -3}, {"mailboxes": -1}])
+def test_seed_rejects_negative_counts_and_changes_nothing(sb, params):
+    response = requests.post(sb.url + "/_sandbox/greenview/seed", json=params, timeout=T)
+    assert response.status_code == 400
+    assert requests.get(sb.url + "/_sandbox/greenview", timeout=T).json()["clients"] == 4
+
+
 def test_stats_count_clients_and_domains(sb):
     stats = requests.get(sb.url + "/_sandbox/greenview", timeout=T).json()
     assert stats["clients"] == 4 and stats["domains"] == 5

@@ -406,6 +406,13 @@ def test_customer_level_user_reads_its_own_contacts_via_me(sb, seeded):
     fault(customer.get("/v2/customers/460181/contacts"), "unauthorizedFault", 403, "Unauthorized.")
 
 
+def test_customer_level_admin_cannot_add_contacts_to_another_account(sb, seeded):
+    user = seeded["customer_api_user"]
+    customer = Api(sb, user_key=user["user_key"], secret_key=user["secret_key"])
+    fault(customer.post("/v2/customers/460181/contacts", json=NEW_CONTACT), "unauthorizedFault", 403, "Unauthorized.")
+    assert Api(sb).get("/v2/customers/460181/contacts").json()["Total"] == 1
+
+
 # ---- content negotiation ---------------------------------------------------------------------
 def test_v1_without_json_accept_answers_xml(api):
     response = api.get("/v1/customers/me", accept="*/*")

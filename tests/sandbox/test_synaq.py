@@ -192,6 +192,7 @@ def test_creating_a_company_underneath_a_reseller_answers_201_with_lowercase_loc
 def test_creating_a_subreseller_answers_201(api):
     answer = api.post(f"{API}/ous/{api.seeded['reseller_guid']}/subresellers.json", ACME)
     assert answer.status_code == 201
+    assert "location" in header_names(answer) and "Location" not in header_names(answer)
     assert api.get(location(answer) + ".json").json()["type"] == "subreseller"
 
 
@@ -219,6 +220,21 @@ def test_deleting_an_organisation_with_active_packages_is_a_409(api, company):
     answer = api.delete(f"{API}/ous/{company}.json")
     assert answer.status_code == 409
     assert answer.json() == {"code": 409, "message": answer.json()["message"], "errors": None}
+
+
+def test_deleting_an_organisation_whose_domain_still_has_live_services_is_a_409(api):
+    ou = guid_of(api.post(f"{API}/ous/{api.seeded['reseller_guid']}/companies.json", ACME))
+    cloudmail = api.package("SYN-CMS", "SYN-CMS-BASIC-02", ou=ou)
+    domain = api.domain(cloudmail, "live.example.com")
+    api.provision(domain)
+    api.link(api.package("SYN-PIN-BRD", "SYN-PIN-BRD", ou=ou), domain)
+    # The new package is not provisioned yet, so the domain (and both packages) show `inactive`...
+    assert api.state(domain) == "inactive"
+    # ...but CloudMail is live on it: neither the OU nor the domain may go.
+    answer = api.delete(f"{API}/ous/{ou}.json")
+    assert answer.status_code == 409 and answer.json()["errors"] is None
+    assert api.delete(f"{API}/domains/{domain}.json").status_code == 409
+    assert api.state(domain) == "inactive"
 
 
 def test_undocumented_method_is_a_405_in_the_error_shape(api):
@@ -261,13 +277,18 @@ def test_create_a_new_securemail_bidirectional_package(api, company):
     answer = api.post(f"{API}/ous/{company}/packages.json",
                       {"package": {"code": "SYN-PIN-SEC", "editions": [{"code": "SYN-PIN-SEC-BOTH"}]}})
     assert answer.status_code == 201
+    assert "location" in header_names(answer)
     assert location(answer).startswith(f"{API}/packages/")
+    assert api.get(location(answer)).json()["editions"] == [{"code": "SYN-PIN-SEC-BOTH",
+                                                             "name": "Securemail Bidirectional"}]
 
 
 def test_create_a_new_branding_package(api, company):
     answer = api.post(f"{API}/ous/{company}/packages.json",
                       {"package": {"code": "SYN-PIN-BRD", "editions": [{"code": "SYN-PIN-BRD"}]}})
     assert answer.status_code == 201
+    assert "location" in header_names(answer)
+    assert api.get(location(answer)).json()["code"] == "SYN-PIN-BRD"
 
 
 def test_plan_based_package_without_an_edition_is_a_400(api, company):
@@ -311,6 +332,16 @@ def test_updating_the_edition_of_an_active_package_makes_it_and_its_domains_stal
     assert api.get(f"{API}/packages/{package}.json").json()["state"] == "stale"
     # The new edition needs inbound fields: the domain shows them, unset, for the fix form.
     assert api.get(f"{API}/domains/{domain}.json").json()["fields"]["mail_delivery_location"] is None
+
+
+def test_updating_the_edition_of_an_inactive_package_answers_204_and_nothing_goes_stale(api):
+    package = api.package("SYN-PIN-SEC", "SYN-PIN-SEC-OUT")
+    domain = api.domain(package, "outbound.example.com")
+    answer = api.patch(f"{API}/packages/{package}.json",
+                       {"package": {"code": "SYN-PIN-SEC", "editions": [{"code": "SYN-PIN-SEC-BOTH"}]}})
+    assert answer.status_code == 204
+    assert api.state(domain) == "inactive"
+    assert api.get(f"{API}/packages/{package}.json").json()["editions"][0]["code"] == "SYN-PIN-SEC-BOTH"
 
 
 def test_package_edition_patch_cannot_change_the_product(api):
@@ -357,6 +388,7 @@ def test_creating_a_new_domain_linked_to_a_package(api):
     package = api.package("SYN-CMS")
     answer = api.post(f"{API}/packages/{package}/domains.json", {"domain": {"domain_name": "acme.com"}})
     assert answer.status_code == 201
+    assert "location" in header_names(answer)
     assert location(answer).startswith(f"{API}/domains/")
     assert api.get(location(answer)).json()["packages"] == [package]
 
@@ -436,6 +468,12 @@ def test_provisioning_an_unlinked_domain_is_a_409(api, company):
     assert api.action(f"{API}/domains/{domain}", "Provision").status_code == 409
 
 
+def test_action_name_that_is_not_a_string_is_a_400(api):
+    answer = api.post(f"{API}/domains/{api.seeded['domain_guid']}/actions.json", {"action": {"action": ["Refresh"]}})
+    assert answer.status_code == 400
+    assert answer.json()["errors"] == ["action: This value should be of type string."]
+
+
 def test_unknown_action_name_is_a_400(api):
     answer = api.action(f"{API}/domains/{api.seeded['domain_guid']}", "provision")
     assert answer.status_code == 400 and answer.json()["errors"][0].startswith("action:")
@@ -472,6 +510,7 @@ def test_reactivating_a_domain_through_its_package(api):
     api.settle()
     answer = api.action(f"{API}/packages/{package}", "Activate")
     assert answer.status_code == 202
+    assert "location" in header_names(answer)
     api.settle()
     assert api.get(location(answer)).json()["state"] == "finished"
     assert api.state(api.seeded["domain_guid"]) == "active"
@@ -542,6 +581,52 @@ def test_unlinking_the_last_package_of_an_active_domain_prunes_it_to_inactive(ap
     api.settle()
     assert api.get(location(answer)).json()["state"] == "finished"
     assert api.state(domain) == "inactive"
+
+
+def test_unlinking_a_mailbox_package_with_provisioned_mailboxes_is_a_409(api):
+    domain, package = api.seeded["domain_guid"], api.seeded["cloudmail_package_guid"]
+    answer = api.call("UNLINK", f"{API}/packages/{package}/domains/{domain}.json")
+    assert answer.status_code == 409 and answer.json()["code"] == 409
+    assert api.get(f"{API}/domains/{domain}.json").json()["packages"] == [package]
+    assert api.state(domain) == "active"
+
+
+def test_unlinking_a_mailbox_package_whose_mailboxes_are_gone_prunes_it(api):
+    cloudmail = api.package("SYN-CMS", "SYN-CMS-BASIC-02")
+    domain = api.domain(cloudmail, "mail.example.com")
+    api.provision(domain)
+    mailbox = api.mailbox(domain, "user", provision_immediately=True)
+    api.settle()
+    assert api.call("UNLINK", f"{API}/packages/{cloudmail}/domains/{domain}.json").status_code == 409
+    api.delete(f"{API}/mailboxes/{mailbox}.json")
+    api.settle()
+    answer = api.call("UNLINK", f"{API}/packages/{cloudmail}/domains/{domain}.json")
+    assert answer.status_code == 202
+    api.settle()
+    assert api.state(domain) == "inactive"
+
+
+def test_refresh_after_an_edition_downgrade_drops_the_services_no_longer_needed(api):
+    securemail = api.package("SYN-PIN-SEC", "SYN-PIN-SEC-BOTH")
+    continuity = api.package("SYN-CON", "SYN-CON-STD")
+    domain = api.domain(securemail, "downgrade.example.com")
+    api.link(continuity, domain)
+    api.fields(domain, **SECUREMAIL_FIELDS)
+    api.provision(domain)
+    # Downgrade to inbound only: the outbound relay is no longer needed by anything on the domain.
+    answer = api.patch(f"{API}/packages/{securemail}.json",
+                       {"package": {"code": "SYN-PIN-SEC", "editions": [{"code": "SYN-PIN-SEC-IN"}]}})
+    assert answer.status_code == 204
+    assert api.state(domain) == "stale"
+    api.fields(domain, mail_delivery_location="smtp.downgrade.example.com")
+    refresh = api.action(f"{API}/domains/{domain}", "Refresh")
+    api.settle()
+    assert api.get(location(refresh)).json()["state"] == "finished"
+    assert api.state(domain) == "active"
+    # Securemail inbound now only shares mx_filter with Continuity: nothing to prune, so 204 and stale.
+    unlink = api.call("UNLINK", f"{API}/packages/{securemail}/domains/{domain}.json")
+    assert unlink.status_code == 204
+    assert api.state(domain) == "stale"
 
 
 def test_refreshing_a_domain(api):
@@ -638,6 +723,7 @@ def test_updating_an_active_mailbox_answers_202_with_an_update_action(api):
     mailbox = api.seeded["mailbox_guid"]
     answer = api.patch(f"{API}/mailboxes/{mailbox}.json", {"mailbox": {"password": "someNewPassw0rd!"}})
     assert answer.status_code == 202
+    assert "Location" in header_names(answer)
     assert location(answer).startswith(f"{API}/mailboxes/{mailbox}/actions/")
     api.settle()
     assert api.get(location(answer)).json()["action"] == "update"
@@ -659,7 +745,9 @@ def test_suspending_a_mailbox(api):
 
 def test_closing_a_mailbox(api):
     mailbox = api.seeded["mailbox_guid"]
-    assert api.action(f"{API}/mailboxes/{mailbox}", "Close").status_code == 202
+    answer = api.action(f"{API}/mailboxes/{mailbox}", "Close")
+    assert answer.status_code == 202
+    assert "Location" in header_names(answer)
     api.settle()
     assert api.get(f"{API}/mailboxes/{mailbox}.json").json()["state"] == "closed"
 
@@ -668,7 +756,9 @@ def test_reactivating_a_mailbox(api):
     mailbox = api.seeded["mailbox_guid"]
     api.action(f"{API}/mailboxes/{mailbox}", "Close")
     api.settle()
-    assert api.action(f"{API}/mailboxes/{mailbox}", "Activate").status_code == 202
+    answer = api.action(f"{API}/mailboxes/{mailbox}", "Activate")
+    assert answer.status_code == 202
+    assert "Location" in header_names(answer)
     api.settle()
     assert api.get(f"{API}/mailboxes/{mailbox}.json").json()["state"] == "active"
 
@@ -749,6 +839,19 @@ def test_deleting_an_active_mailbox_polls_pending_then_404(api):
     api.settle()
     assert api.get(location(answer)).status_code == 404
     assert api.get(f"{API}/mailboxes/{mailbox}.json").status_code == 404
+
+
+@pytest.mark.parametrize("status", [201, 202, 204])
+def test_answers_without_a_body_carry_no_content_type(api, status):
+    domain = api.seeded["domain_guid"]
+    if status == 201:
+        answer = api.post(f"{API}/domains/{domain}/mailboxes.json", {"mailbox": SAMPLE_MAILBOX})
+    elif status == 202:
+        answer = api.action(f"{API}/domains/{domain}", "Refresh")
+    else:
+        answer = api.delete(f"{API}/mailboxes/{api.mailbox(domain, 'gone')}.json")
+    assert answer.status_code == status
+    assert answer.content == b"" and "Content-Type" not in answer.headers
 
 
 def test_webmail_token_for_an_active_mailbox(api):
@@ -835,6 +938,22 @@ def test_detailed_usage_report_itemises_mail_management_suite_mailboxes(api):
     assert edition["warning"] is None and edition["problem"] is None and edition["class_of_service"] is None
 
 
+def test_usage_report_for_a_mail_management_suite_domain(api):
+    suite = api.package("SYN-PIN-SUITE", "SYN-PIN-BDL-10")
+    domain = api.domain(suite, "example.com")
+    api.fields(domain, **SECUREMAIL_FIELDS)
+    api.provision(domain)
+    api.action(f"{API}/domains/{domain}", "Usage")
+    api.settle()
+    shown = api.get(f"{API}/domains/{domain}.json").json()
+    assert shown["domain_name"] == "example.com"
+    report = shown["domain_usage_report"]
+    assert set(report) == {"state", "data_as_at", "edition_usage_reports"} and report["state"] == "FINISHED"
+    [edition] = report["edition_usage_reports"]
+    assert set(edition) == {"edition_code", "count"} and edition["edition_code"] == "SYN-PIN-BDL-10"
+    assert edition["count"] > 0
+
+
 def test_detailed_usage_report_before_any_usage_action_is_null(api):
     answer = api.get(f"{API}/domains/{api.seeded['domain_guid']}/usage.json")
     assert answer.status_code == 200 and answer.json() == {"domain_usage_report": None}
@@ -857,6 +976,12 @@ def test_lists_page_through_with_page_and_limit(api):
     assert (body["page"], body["limit"], body["total"], body["pages"]) == (2, 3, 9, 3)
     assert len(body["_embedded"]["domains"]) == 3
     assert body["_links"]["next"]["href"].startswith(f"{API}/domains.json?")
+
+
+def test_page_in_non_ascii_digits_is_a_400_not_a_500(api):
+    answer = api.get(f"{API}/ous.json", page="²")
+    assert answer.status_code == 400
+    assert answer.json()["errors"] == ["page: This value should be a positive integer."]
 
 
 def test_list_limit_above_one_hundred_is_a_400(api):

@@ -1,0 +1,49 @@
+# The two commands: `make run` (the panel with demo data, worker, beat, sandboxes) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint install bench migrate sandbox clean help
+
+help:
+	@echo "make run    - install, migrate, load demo data and start web, worker, beat and sandboxes"
+	@echo "make test   - install test dependencies and run the whole suite"
+	@echo "make lint   - ruff and the missing-migrations check"
+	@echo "make bench  - benchmarks"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py demo_data
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+
+test: install
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$CI" = "true" ]; then echo "CI: /usr/bin/chromium is missing; browser tests cannot run." >&2; exit 1; fi; \
+	  echo "*** No Chromium at /usr/bin/chromium: browser tests will be SKIPPED (apt-get install -y chromium chromium-driver). ***"; \
+	fi
+	PANEL_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	PANEL_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: install
+	PANEL_ENV=test $(BIN)/python -m pytest benchmarks -q -s
+
+sandbox: install
+	$(BIN)/python -m sandbox
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,92 @@
+"""Statuses of customers and of the services they hold, each with its badge colour and severity."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from panel.choices import Severity
+
+
+class CustomerStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    CLOSED = "closed", "Closed"
+
+    @property
+    def colour(self) -> str:
+        return {"active": "green", "suspended": "amber", "closed": "grey"}[self.value]
+
+
+class StaffRole(models.TextChoices):
+    """What a member of the reseller's staff may do in the panel."""
+
+    NONE = "", "Not staff"
+    ADMIN = "admin", "Administrator"
+    SUPPORT = "support", "Support"
+    BILLING = "billing", "Billing"
+
+
+class MembershipRole(models.TextChoices):
+    """What a customer's own user may do in the self-service portal."""
+
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Administrator"
+    BILLING = "billing", "Billing contact"
+    USER = "user", "User"
+
+
+class RequestedState(models.TextChoices):
+    """What the reseller asked for the service to be."""
+
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    CLOSED = "closed", "Closed"
+    DELETED = "deleted", "Deleted"
+
+    @property
+    def colour(self) -> str:
+        return {"active": "green", "suspended": "amber", "closed": "grey", "deleted": "grey"}[self.value]
+
+
+class VendorState(models.TextChoices):
+    """What the vendor last said the service is, in the vendors' own words."""
+
+    UNKNOWN = "unknown", "Not on vendor yet"
+    PENDING = "pending", "Pending"
+    INITIALIZING = "initializing", "Initialising"
+    INACTIVE = "inactive", "Inactive"
+    ACTIVE = "active", "Active"
+    STALE = "stale", "Stale"
+    SUSPENDED = "suspended", "Suspended"
+    LOCKED = "locked", "Locked"
+    CLOSED = "closed", "Closed"
+    DELETED = "deleted", "Deleted"
+    ERROR = "error", "Error"
+    FAILED = "failed", "Failed"
+    ORPHANED = "orphaned", "Orphaned"
+
+    @property
+    def colour(self) -> str:
+        return _VENDOR_STATE_STYLE[self.value][0]
+
+    @property
+    def severity(self) -> Severity:
+        return _VENDOR_STATE_STYLE[self.value][1]
+
+
+_VENDOR_STATE_STYLE: dict[str, tuple[str, Severity]] = {
+    "unknown": ("grey", Severity.INFO),
+    "pending": ("blue", Severity.INFO),
+    "initializing": ("blue", Severity.INFO),
+    "inactive": ("grey", Severity.LOW),
+    "active": ("green", Severity.INFO),
+    # Stale means the vendor's live configuration no longer matches: mail flow is at risk.
+    "stale": ("red", Severity.HIGH),
+    "suspended": ("amber", Severity.MEDIUM),
+    "locked": ("amber", Severity.MEDIUM),
+    "closed": ("grey", Severity.LOW),
+    "deleted": ("grey", Severity.LOW),
+    "error": ("red", Severity.HIGH),
+    "failed": ("red", Severity.HIGH),
+    "orphaned": ("red", Severity.HIGH),
+}

@@ -1,0 +1,87 @@
+"""Reads of the customers app. Every read a request makes comes through here with its user.
+
+Staff see every customer; a customer's own users see only their customer. Anything else is 404
+(never 403 with details), so ids of other customers leak nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from customers.choices import VendorState
+from customers.models import Customer, Domain, Mailbox
+
+
+def _customers_for(user) -> QuerySet:
+    qs = Customer.objects.all()
+    if user.is_reseller_staff:
+        return qs
+    return qs.filter(memberships__user=user)
+
+
+def _domains_for(user) -> QuerySet:
+    qs = Domain.objects.select_related("customer", "vendor_account")
+    if user.is_reseller_staff:
+        return qs
+    return qs.filter(customer__memberships__user=user)
+
+
+def _mailboxes_for(user) -> QuerySet:
+    qs = Mailbox.objects.select_related("domain", "domain__customer", "domain__vendor_account")
+    if user.is_reseller_staff:
+        return qs
+    return qs.filter(domain__customer__memberships__user=user)
+
+
+def customer_list(*, user, search: str = "", status: str = "") -> QuerySet:
+    """Customers the user may see, matching ``search`` in name, reference, contact or e-mail."""
+    qs = _customers_for(user)
+    search = search.strip()
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search) | Q(reference__icontains=search) | Q(email__icontains=search)
+            | Q(contact_name__icontains=search)
+        )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.annotate(domain_count=Count("domains")).order_by("name", "id")
+
+
+def customer_get(*, user, pk: int) -> Customer:
+    return get_object_or_404(_customers_for(user), pk=pk)
+
+
+def domain_list(*, user, search: str = "", customer: Customer | None = None, vendor_state: str = "") -> QuerySet:
+    qs = _domains_for(user)
+    if customer is not None:
+        qs = qs.filter(customer=customer)
+    search = search.strip().lower()
+    if search:
+        qs = qs.filter(name__contains=search)
+    if vendor_state in VendorState.values:
+        qs = qs.filter(vendor_state=vendor_state)
+    return qs.annotate(mailbox_count=Count("mailboxes")).order_by("name")
+
+
+def domain_get(*, user, pk: int) -> Domain:
+    return get_object_or_404(_domains_for(user), pk=pk)
+
+
+def mailbox_list(*, user, search: str = "", domain: Domain | None = None, vendor_state: str = "") -> QuerySet:
+    qs = _mailboxes_for(user)
+    if domain is not None:
+        qs = qs.filter(domain=domain)
+    search = search.strip().lower()
+    if search:
+        local, _, domain_part = search.partition("@")
+        qs = qs.filter(local_part__startswith=local) if local else qs
+        if domain_part:
+            qs = qs.filter(domain__name__startswith=domain_part)
+    if vendor_state in VendorState.values:
+        qs = qs.filter(vendor_state=vendor_state)
+    return qs.order_by("domain__name", "local_part")
+
+
+def mailbox_get(*, user, pk: int) -> Mailbox:
+    return get_object_or_404(_mailboxes_for(user), pk=pk)

@@ -1,0 +1,44 @@
+"""Validation of the names vendors accept: domain names and mailbox local parts."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+# The strictest of the vendors: Hostway's mailboxName is [a-zA-Z0-9._-]+ (NOTES.md); we store lower case.
+_LOCAL_PART = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$")
+
+
+def normalise_domain_name(value: str) -> str:
+    """Lower-case, strip a trailing dot, and turn an internationalised name into its ASCII form."""
+    name = (value or "").strip().rstrip(".").lower()
+    try:
+        return name.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise ValidationError(
+            "“%(value)s” is not a valid domain name.", code="invalid", params={"value": value}
+        ) from exc
+
+
+def validate_domain_name(value: str) -> None:
+    """A registrable host name: labels of letters, digits and hyphens, at least two, a real TLD."""
+    labels = value.split(".")
+    if len(value) > 253 or len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
+        raise ValidationError(
+            "“%(value)s” is not a valid domain name (e.g. example.co.za).", code="invalid", params={"value": value}
+        )
+    if not _TLD.match(labels[-1]):
+        raise ValidationError("“%(value)s” does not end in a valid top-level domain.", code="invalid",
+                              params={"value": value})
+
+
+def validate_local_part(value: str) -> None:
+    """The part before the @: letters, digits, dot, hyphen, underscore; no leading, trailing or double dots."""
+    if not _LOCAL_PART.match(value) or ".." in value:
+        raise ValidationError(
+            "Use letters, digits, dots, hyphens and underscores only, starting and ending with a letter or digit.",
+            code="invalid",
+        )

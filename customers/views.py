@@ -1,0 +1,177 @@
+"""Staff pages for customers, domains and mailboxes. Thin: parse, call a selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from customers import selectors, services
+from customers.choices import CustomerStatus, VendorState
+from customers.forms import CustomerForm, DomainCreateForm, MailboxCreateForm
+from panel.views_helpers import (
+    paginate,
+    query_string_without_page,
+    redirect_after_post,
+    render_page,
+    staff_required,
+)
+from provisioning import selectors as provisioning_selectors
+from provisioning.choices import Capability, TargetType
+
+
+def _apply_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the field it names, or at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# ---- customers ---------------------------------------------------------------------------------
+@staff_required
+def customer_list(request):
+    search = request.GET.get("q", "")
+    status = request.GET.get("status", "")
+    page = paginate(request, selectors.customer_list(user=request.user, search=search, status=status))
+    return render_page(
+        request, "customers/customer_list.html",
+        {"page": page, "search": search, "status": status, "statuses": CustomerStatus.choices,
+         "qs": query_string_without_page(request)},
+        partial="customer-table",
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def customer_create(request):
+    form = CustomerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = services.customer_create(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Customer {customer.name} created.")
+            return redirect_after_post(request, reverse("customer_detail", args=[customer.pk]))
+    return render_page(request, "customers/customer_form.html", {"form": form, "customer": None}, partial="form")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def customer_edit(request, pk: int):
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    form = CustomerForm(request.POST or None, instance=selectors.customer_get(user=request.user, pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_update(customer=customer, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, "Customer updated.")
+            return redirect_after_post(request, reverse("customer_detail", args=[customer.pk]))
+    return render_page(request, "customers/customer_form.html", {"form": form, "customer": customer}, partial="form")
+
+
+@staff_required
+def customer_detail(request, pk: int):
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    domains = paginate(request, selectors.domain_list(user=request.user, customer=customer))
+    operations = provisioning_selectors.operation_list(user=request.user).filter(customer=customer)[:10]
+    return render_page(
+        request, "customers/customer_detail.html",
+        {"customer": customer, "page": domains, "operations": operations, "domain_form": DomainCreateForm()},
+        partial="domain-table",
+    )
+
+
+# ---- domains -----------------------------------------------------------------------------------
+@staff_required
+@require_POST
+def domain_create(request, customer_pk: int):
+    customer = selectors.customer_get(user=request.user, pk=customer_pk)
+    form = DomainCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            domain = services.domain_create(
+                customer=customer, vendor_account=form.cleaned_data["vendor_account"], name=form.cleaned_data["name"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Domain {domain.name} added; it is being set up on {domain.vendor_account}.")
+            return redirect_after_post(request, reverse("domain_detail", args=[domain.pk]))
+    return render_page(request, "customers/customer_detail.html",
+                       {"customer": customer, "domain_form": form}, partial="domain-form")
+
+
+@staff_required
+def domain_list(request):
+    search = request.GET.get("q", "")
+    state = request.GET.get("state", "")
+    page = paginate(request, selectors.domain_list(user=request.user, search=search, vendor_state=state))
+    return render_page(
+        request, "customers/domain_list.html",
+        {"page": page, "search": search, "state": state, "states": VendorState.choices,
+         "qs": query_string_without_page(request)},
+        partial="domain-table",
+    )
+
+
+@staff_required
+def domain_detail(request, pk: int):
+    domain = selectors.domain_get(user=request.user, pk=pk)
+    can_mailboxes = domain.vendor_account.profile.can(Capability.MAILBOXES)
+    page = paginate(request, selectors.mailbox_list(user=request.user, domain=domain))
+    operations = provisioning_selectors.operation_list(
+        user=request.user, target_type=TargetType.DOMAIN, target_id=domain.pk
+    )[:10]
+    return render_page(
+        request, "customers/domain_detail.html",
+        {"domain": domain, "page": page, "operations": operations, "can_mailboxes": can_mailboxes,
+         "mailbox_form": MailboxCreateForm(domain=domain) if can_mailboxes else None},
+        partial="mailbox-table",
+    )
+
+
+# ---- mailboxes ---------------------------------------------------------------------------------
+@staff_required
+@require_POST
+def mailbox_create(request, domain_pk: int):
+    domain = selectors.domain_get(user=request.user, pk=domain_pk)
+    form = MailboxCreateForm(request.POST, domain=domain)
+    if form.is_valid():
+        try:
+            mailbox = services.mailbox_create(domain=domain, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Mailbox {mailbox.address} added; it is being set up.")
+            return redirect_after_post(request, reverse("mailbox_detail", args=[mailbox.pk]))
+    return render_page(request, "customers/domain_detail.html",
+                       {"domain": domain, "mailbox_form": form, "can_mailboxes": True}, partial="mailbox-form")
+
+
+@staff_required
+def mailbox_list(request):
+    search = request.GET.get("q", "")
+    state = request.GET.get("state", "")
+    page = paginate(request, selectors.mailbox_list(user=request.user, search=search, vendor_state=state))
+    return render_page(
+        request, "customers/mailbox_list.html",
+        {"page": page, "search": search, "state": state, "states": VendorState.choices,
+         "qs": query_string_without_page(request)},
+        partial="mailbox-table",
+    )
+
+
+@staff_required
+def mailbox_detail(request, pk: int):
+    mailbox = selectors.mailbox_get(user=request.user, pk=pk)
+    operations = provisioning_selectors.operation_list(
+        user=request.user, target_type=TargetType.MAILBOX, target_id=mailbox.pk
+    )[:10]
+    return render_page(request, "customers/mailbox_detail.html", {"mailbox": mailbox, "operations": operations})

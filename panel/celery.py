@@ -1,0 +1,55 @@
+"""The Celery application: Redis when REDIS_URL is set, else kombu's file-system broker.
+
+Tasks are thin (take ids, call a service) and run with ``acks_late``, so a killed worker's task
+is delivered again; every task is written to be safe to run twice. Long waits never ride on
+countdowns: due times live on the rows and beat's sweep claims what is due.
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "panel.settings")
+
+app = Celery("panel")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+def queue_name(name: str) -> str:
+    """The broker queue for ``name``, prefixed so parallel runs sharing a Redis stay apart."""
+    from django.conf import settings
+
+    return f"{settings.CELERY_QUEUE_PREFIX}{name}"
+
+
+@app.on_after_configure.connect
+def _configure(sender: Celery, **kwargs) -> None:
+    from django.conf import settings
+
+    provisioning = queue_name("provisioning")
+    sender.conf.update(
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+        task_default_queue=provisioning,
+        task_queues=[Queue(provisioning)],
+        task_routes={"provisioning.*": {"queue": provisioning}},
+        broker_connection_retry_on_startup=True,
+        beat_schedule={
+            "provisioning.sweep": {
+                "task": "provisioning.sweep_due_operations",
+                "schedule": settings.PROVISIONING_SWEEP_SECONDS,
+            },
+        },
+        beat_schedule_filename=settings.CELERY_BEAT_SCHEDULE_FILE,
+        # The file-system broker has no fanout exchange, so remote control is Redis-only.
+        worker_enable_remote_control=bool(settings.REDIS_URL),
+        worker_hijack_root_logger=False,
+    )
+
+
+app.autodiscover_tasks()

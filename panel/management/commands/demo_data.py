@@ -1,0 +1,104 @@
+"""``manage.py demo_data``: a staff login, vendor accounts on the sandboxes, and a few customers.
+
+Idempotent: run it again and it changes nothing but reprints the login.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from customers import services as customer_services
+from customers.models import Customer, User
+from provisioning.choices import VendorKind
+from provisioning.models import VendorAccount
+
+# Which seeded sandbox id is each vendor's root (reseller GUID, account, ...).
+ROOT_ID_KEYS = {
+    VendorKind.SYNAQ: "reseller_guid",
+    VendorKind.GREENVIEW: "reseller_id",
+    VendorKind.HOSTWAY: "account",
+    VendorKind.RACKSPACE: "account",
+    VendorKind.BASEKIT: "account_holder_ref",
+}
+
+DEMO_CUSTOMERS = [
+    # name, reference, contact, e-mail, vendor, domain, mailboxes
+    ("Acme Trading (Pty) Ltd", "ACME-001", "Thandi Nkosi", "thandi@acme-trading.co.za", VendorKind.SYNAQ,
+     "acme-trading.co.za", ["thandi", "sales"]),
+    ("Blue Crane Guesthouse", "BLUE-002", "Pieter van Wyk", "pieter@bluecrane.example", VendorKind.HOSTWAY,
+     "bluecrane.example", ["bookings"]),
+    ("Karoo Solar", "KARO-003", "Ayesha Patel", "ayesha@karoosolar.example", VendorKind.GREENVIEW,
+     "karoosolar.example", []),
+    ("Harbour Books", "HARB-004", "Sam Jones", "sam@harbourbooks.example", VendorKind.BASEKIT,
+     "harbourbooks.example", ["sam"]),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data: a staff login, vendor accounts pointing at the sandboxes, a few customers."
+
+    def handle(self, *args, **options):
+        admin, password = self._admin()
+        self._vendor_accounts()
+        self._customers(admin)
+        self.stdout.write(self.style.SUCCESS(
+            "\n  Panel:   http://127.0.0.1:8000/\n"
+            f"  Sign in: {admin.username} / {password}\n"
+        ))
+
+    def _admin(self) -> tuple[User, str]:
+        login_file = settings.VAR_DIR / "demo-login.txt"
+        if login_file.exists():
+            password = login_file.read_text().strip()
+        else:
+            password = "demo-" + secrets.token_urlsafe(9)
+            login_file.write_text(password)
+            login_file.chmod(0o600)
+        admin, created = User.objects.get_or_create(
+            username="admin",
+            defaults={"is_staff": True, "is_superuser": True, "staff_role": "admin", "first_name": "Demo",
+                      "last_name": "Admin", "email": "admin@reseller.example"},
+        )
+        if created or not admin.check_password(password):
+            admin.set_password(password)
+            admin.save()
+        return admin, password
+
+    def _vendor_accounts(self) -> None:
+        from sandbox import build_app
+
+        config = build_app().config()
+        for kind in VendorKind:
+            vendor = config[kind.value]
+            VendorAccount.objects.update_or_create(
+                name=f"{kind.label} (sandbox)",
+                defaults={
+                    "kind": kind.value,
+                    "base_url": f"{settings.SANDBOX_URL}/{kind.value}",
+                    "credentials": vendor["credentials"],
+                    "root_id": str(vendor["seeded"].get(ROOT_ID_KEYS[kind], "")),
+                },
+            )
+
+    @transaction.atomic
+    def _customers(self, admin: User) -> None:
+        if Customer.objects.exists():
+            return
+        for name, reference, contact, email, kind, domain_name, mailboxes in DEMO_CUSTOMERS:
+            customer = customer_services.customer_create(
+                name=name, reference=reference, contact_name=contact, email=email, acting_user=admin,
+            )
+            account = VendorAccount.objects.get(kind=kind)
+            domain = customer_services.domain_create(
+                customer=customer, vendor_account=account, name=domain_name, acting_user=admin,
+            )
+            for local_part in mailboxes:
+                customer_services.mailbox_create(
+                    domain=domain, local_part=local_part, password=secrets.token_urlsafe(12),
+                    first_name=local_part.title(), acting_user=admin,
+                )
+        self.stdout.write(f"Created {len(DEMO_CUSTOMERS)} demo customers.")

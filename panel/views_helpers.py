@@ -1,0 +1,51 @@
+"""What every view shares: the staff gate, page/partial rendering, pagination."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django_htmx.http import HttpResponseClientRedirect
+
+
+def staff_required(view):
+    """Signed-in reseller staff only; anyone else signed in is refused."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_reseller_staff:
+            raise PermissionDenied("Reseller staff only.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def render_page(request, template: str, context: dict, *, partial: str | None = None):
+    """The whole page normally; only ``partial`` when HTMX asks for it (and not a boosted link)."""
+    if partial and request.htmx and not request.htmx.boosted:
+        template = f"{template}#{partial}"
+    return render(request, template, context)
+
+
+def redirect_after_post(request, url: str):
+    """After a successful form post: a client redirect for HTMX, a 303 otherwise."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url, permanent=False)
+
+
+def paginate(request, queryset, *, per_page: int | None = None):
+    """One page of ``queryset`` (LIMIT/OFFSET in the database) for ``?page=``."""
+    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def query_string_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

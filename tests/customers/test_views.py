@@ -1,0 +1,203 @@
+"""Staff pages for customers, domains and mailboxes: forms, errors, partials, scoping."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from customers.models import Customer, Domain, Mailbox
+from provisioning.models import Operation
+from tests.factories import CustomerFactory, DomainFactory, MailboxFactory, VendorAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return Customer.objects.count(), Domain.objects.count(), Mailbox.objects.count(), Operation.objects.count()
+
+
+def test_customer_create_through_the_form_redirects_to_the_customer(staff_client):
+    response = staff_client.post(reverse("customer_create"), {"name": "Acme", "reference": "ACME-1",
+                                                              "status": "active"})
+    customer = Customer.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("customer_detail", args=[customer.pk])
+
+
+def test_customer_create_over_htmx_answers_with_a_client_redirect(staff_client):
+    response = staff_client.post(reverse("customer_create"), {"name": "Acme", "reference": "ACME-1",
+                                                              "status": "active"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "HX-Redirect" in response.headers
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"name": "", "reference": "R1", "status": "active"}, "name"),
+        ({"name": "Acme", "reference": "", "status": "active"}, "reference"),
+        ({"name": "x" * 201, "reference": "R1", "status": "active"}, "name"),
+        ({"name": "Acme", "reference": "R" * 33, "status": "active"}, "reference"),
+        ({"name": "Acme", "reference": "R1", "email": "not-an-email", "status": "active"}, "email"),
+        ({"name": "Acme", "reference": "R1", "status": "bogus"}, "status"),
+    ],
+)
+def test_customer_create_with_bad_input_shows_field_error_and_changes_nothing(staff_client, data, field):
+    before = _counts()
+    response = staff_client.post(reverse("customer_create"), data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert _counts() == before
+
+
+def test_customer_create_with_duplicate_reference_shows_error(staff_client):
+    CustomerFactory(reference="ACME-1")
+    response = staff_client.post(reverse("customer_create"), {"name": "Acme", "reference": "ACME-1",
+                                                              "status": "active"})
+    assert "reference" in response.context["form"].errors
+    assert Customer.objects.count() == 1
+
+
+def test_customer_create_form_error_over_htmx_renders_only_the_form_partial(staff_client):
+    response = staff_client.post(reverse("customer_create"), {"name": ""}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="customer-form"' in body and "<html" not in body
+
+
+def test_customer_edit_changes_the_customer(staff_client):
+    customer = CustomerFactory(name="Old")
+    staff_client.post(reverse("customer_edit", args=[customer.pk]),
+                      {"name": "New", "reference": customer.reference, "status": "active"})
+    customer.refresh_from_db()
+    assert customer.name == "New"
+
+
+def test_domain_create_through_the_page_writes_domain_and_operation(staff_client):
+    customer = CustomerFactory()
+    account = VendorAccountFactory()
+    response = staff_client.post(reverse("domain_create", args=[customer.pk]),
+                                 {"name": "shop.example.com", "vendor_account": account.pk})
+    domain = Domain.objects.get()
+    assert response.status_code == 302
+    assert Operation.objects.filter(target_id=domain.pk, kind="domain.create").count() == 1
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("", "required"),
+        ("no-dot", "not a valid domain name"),
+        ("bad_domain.com", "not a valid domain name"),
+        ("-lead.example.com", "not a valid domain name"),
+        ("a" * 64 + ".com", "not a valid domain name"),
+        ("example.c0m", "top-level domain"),
+    ],
+)
+def test_domain_create_with_invalid_name_shows_error_and_changes_nothing(staff_client, name, message):
+    customer = CustomerFactory()
+    account = VendorAccountFactory()
+    before = _counts()
+    response = staff_client.post(reverse("domain_create", args=[customer.pk]),
+                                 {"name": name, "vendor_account": account.pk})
+    assert response.status_code == 200
+    assert message in " ".join(response.context["domain_form"].errors["name"])
+    assert _counts() == before
+
+
+def test_domain_create_with_duplicate_name_shows_error_and_changes_nothing(staff_client):
+    existing = DomainFactory(name="taken.example")
+    before = _counts()
+    response = staff_client.post(reverse("domain_create", args=[existing.customer.pk]),
+                                 {"name": "TAKEN.example", "vendor_account": existing.vendor_account.pk})
+    assert "already exists" in " ".join(response.context["domain_form"].errors["name"])
+    assert _counts() == before
+
+
+def test_domain_create_without_vendor_account_shows_error(staff_client):
+    customer = CustomerFactory()
+    response = staff_client.post(reverse("domain_create", args=[customer.pk]), {"name": "ok.example"})
+    assert "vendor_account" in response.context["domain_form"].errors
+    assert not Domain.objects.exists()
+
+
+def test_mailbox_create_through_the_page_writes_mailbox_and_operation(staff_client):
+    domain = DomainFactory()
+    response = staff_client.post(reverse("mailbox_create", args=[domain.pk]),
+                                 {"local_part": "jane", "password": "a-long-password-1"})
+    mailbox = Mailbox.objects.get()
+    assert response.status_code == 302
+    assert Operation.objects.filter(target_id=mailbox.pk, kind="mailbox.create").count() == 1
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"local_part": "", "password": "a-long-password-1"}, "local_part"),
+        ({"local_part": "jane smith", "password": "a-long-password-1"}, "local_part"),
+        ({"local_part": "jane..smith", "password": "a-long-password-1"}, "local_part"),
+        ({"local_part": "j" * 65, "password": "a-long-password-1"}, "local_part"),
+        ({"local_part": "jane", "password": ""}, "password"),
+        ({"local_part": "jane", "password": "short"}, "password"),
+        ({"local_part": "jane", "password": "a-long-password-1", "quota_mb": "-5"}, "quota_mb"),
+        ({"local_part": "jane", "password": "a-long-password-1", "first_name": "x" * 101}, "first_name"),
+    ],
+)
+def test_mailbox_create_with_bad_input_shows_field_error_and_changes_nothing(staff_client, data, field):
+    domain = DomainFactory()
+    before = _counts()
+    response = staff_client.post(reverse("mailbox_create", args=[domain.pk]), data)
+    assert response.status_code == 200
+    assert field in response.context["mailbox_form"].errors
+    assert _counts() == before
+
+
+def test_mailbox_create_duplicate_shows_error_and_changes_nothing(staff_client):
+    mailbox = MailboxFactory(local_part="jane")
+    before = _counts()
+    response = staff_client.post(reverse("mailbox_create", args=[mailbox.domain.pk]),
+                                 {"local_part": "Jane", "password": "a-long-password-1"})
+    assert "already exists" in " ".join(response.context["mailbox_form"].errors["local_part"])
+    assert _counts() == before
+
+
+def test_mailbox_form_is_not_offered_for_a_vendor_without_mailboxes(staff_client):
+    domain = DomainFactory(vendor_account=VendorAccountFactory(kind="greenview", name="Greenview"))
+    response = staff_client.get(reverse("domain_detail", args=[domain.pk]))
+    assert 'id="mailbox-form"' not in response.content.decode()
+
+
+def test_customer_list_search_filters_by_name(staff_client):
+    CustomerFactory(name="Alpha Widgets")
+    CustomerFactory(name="Beta Gadgets")
+    response = staff_client.get(reverse("customer_list"), {"q": "widg"})
+    names = [c.name for c in response.context["page"]]
+    assert names == ["Alpha Widgets"]
+
+
+def test_customer_list_over_htmx_renders_only_the_table_partial(staff_client):
+    CustomerFactory(name="Alpha Widgets")
+    response = staff_client.get(reverse("customer_list"), headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="customer-table">') and "Alpha Widgets" in body
+
+
+def test_customer_list_paginates_in_pages_of_25(staff_client):
+    CustomerFactory.create_batch(30)
+    response = staff_client.get(reverse("customer_list"), {"page": 2})
+    assert len(response.context["page"].object_list) == 5
+
+
+@pytest.mark.parametrize("url_name", ["customer_list", "domain_list", "mailbox_list"])
+def test_list_query_count_does_not_grow_with_rows(staff_client, django_assert_max_num_queries, url_name):
+    for _ in range(3):
+        MailboxFactory()
+    with django_assert_max_num_queries(12) as small:
+        staff_client.get(reverse(url_name))
+    for _ in range(20):
+        MailboxFactory()
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        staff_client.get(reverse(url_name))
+
+
+def test_pages_answer_404_for_unknown_ids(staff_client):
+    assert staff_client.get(reverse("customer_detail", args=[999])).status_code == 404
+    assert staff_client.get(reverse("domain_detail", args=[999])).status_code == 404
+    assert staff_client.get(reverse("mailbox_detail", args=[999])).status_code == 404
