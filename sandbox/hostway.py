@@ -47,7 +47,8 @@ Choices where the doc is silent (or contradicts itself):
      special, second-level domain, username, first three letters of the username, reuse; the first failure is
      answered as ``{"password": "<rule>"}`` (the Exchange example's message). The Exchange doc's extra "should
      start with a letter" is NOT enforced: its own example ``!q2w3e4R`` succeeds. The mailbox example
-     ``pword1234`` (201 in the doc) breaks the listed rules and is refused here (strict).
+     ``pword1234`` (201 in the doc) breaks the listed rules and is refused here (strict). The "second-level
+     domain" is the customer's label: ``test`` for test.com, ``shop`` for shop.co.uk (not ``co``).
   6. Mailbox PUT on a new name creates (201 + Location, empty body), on an existing mailbox updates (204).
      409 "Mailbox already exists" when the name is taken by the other kind (Exchange vs regular). ``username``
      in a create body answers 400 (the doc: "used when updating mailbox only"); renaming onto a taken name
@@ -67,8 +68,9 @@ Choices where the doc is silent (or contradicts itself):
      No page size cap. A page past the end is an empty list. Black/white list ``totalCount`` is the total of
      the filtered list (an int, as in the examples).
  10. Forwards: POST adds targets to the existing set (it does not replace it); targets on the mailbox's own
-     domain must exist, the mailbox itself is refused (400), the same username on an alias of the domain is
-     409 "Circular target ...". All targets are validated before any is stored; 400 errors win over 409.
+     domain must exist, the mailbox itself is refused (400), the same username on an alias of the domain (or on
+     a domain the source domain is an alias of) is 409 "Circular target ...". All targets are validated before
+     any is stored; 400 errors win over 409.
      DELETE .../forwards/{fwd} matches a full address or, without ``@``, a mailbox of the same domain; an
      unknown forward answers 404.
  11. CleanMailPlus GET answers the flat list of fields the schema shows (not the ``{"field": ...}`` wrapper
@@ -78,12 +80,15 @@ Choices where the doc is silent (or contradicts itself):
      empty values when none was set. Link keys follow each endpoint's example (``href`` mostly, ``location``
      for forwards, domain webmail and the secret question resources).
  13. resetPassword: ``secretQuestionsAnswers`` (or ``secretQuestionsAnswersList``, the key the doc's own
-     wrong-answer example uses) must be a non-empty object; every given text key must be on file with exactly
-     that answer, else 409. Answers are checked before the new password's rules.
+     wrong-answer example uses) must be a non-empty object of answers of at least two characters (else 400);
+     every given text key must be on file with exactly that answer, else 409 with exactly the doc's body
+     ``{"conflict": {"message": ..., "code": 409}}``. Answers are checked before the new password's rules.
  14. Secrets PUT replaces all answers; keys must be known text keys, answers at least 2 characters, at least
      ``minimum`` (3) pairs.
- 15. Contacts: POST creates (204, as documented) and needs name, email and displayName; ``filterX`` is an exact
-     case-insensitive match, ``searchX`` a case-insensitive substring match; an unknown field answers 400.
+ 15. Contacts: POST creates (204, as documented) and needs name, email and displayName; a duplicate name is
+     409 ``{"conflict": {"message": "Data conflict", "code": 409, "details": "", "guid": ...}}`` as documented;
+     ``filterX`` is an exact case-insensitive match, ``searchX`` a case-insensitive substring match; an unknown
+     field answers 400.
  16. InfoStore PUT answers 204 (the example) although the status list says 200.
  17. Migration POST needs ``subject`` and ``body`` strings and answers 201 with an empty body; tickets are kept
      for :meth:`Sandbox.stats` only.
@@ -93,7 +98,9 @@ Choices where the doc is silent (or contradicts itself):
  20. Exchange writes on a disabled domain answer 409 (create, update and delete). No documented endpoint
      creates, disables or deletes a domain or an alias: tests use :meth:`Sandbox.add_domain`,
      :meth:`Sandbox.remove_domain` and the ``disabled`` flag.
- 21. A request body that is not JSON (by Content-Type) answers 400 wrapped; an empty body counts as ``{}``.
+ 21. The doc marks ``Content-Type: application/json; charset=UTF-8`` required: a non-empty body sent with any
+     other Content-Type (or none) answers 400 wrapped, as does malformed JSON; an empty body counts as ``{}``.
+     Empty answers (201, 204) carry no Content-Type header.
 """
 
 from __future__ import annotations
@@ -108,7 +115,7 @@ from urllib.parse import urlencode
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from sandbox.core import VendorSandbox, json_response, parse_json_body
+from sandbox.core import Answer, VendorSandbox, json_response, parse_json_body
 
 DEMO_USER = "hostway-reseller"
 DEMO_PASSWORD = "Sandbox-Hw-2024!"
@@ -186,17 +193,22 @@ _SHORT_PATH = re.compile(r"^/email/([^/]+)(?:/usernames/([^/]+))?(/.*)?$")
 _OWNER_DOMAIN_SHORTCUTS = {"/webmailLimits", "/webmailNames", "/webmailUpgrade"}
 
 
-class Answer(Exception):
-    """Raised by a helper to end a request with ``response`` (a 4xx in the vendor's shape)."""
-
-    def __init__(self, response: Response) -> None:
-        super().__init__(response.status)
-        self.response = response
-
-
 def flat(fields: dict[str, Any], status: int = 400) -> Answer:
     """The flat error shape: ``{"password": "Required"}``."""
     return Answer(json_response(fields, status))
+
+
+# Registry second levels under a two-letter country code (example.co.uk, shop.com.au): the customer's own
+# label sits one further left. A short list, not the public suffix list: it covers what resellers meet.
+_REGISTRY_SECOND_LEVELS = {"ac", "co", "com", "edu", "gov", "ltd", "me", "net", "nom", "org", "plc", "sch"}
+
+
+def second_level_label(domain: str) -> str:
+    """The customer's label of ``domain``: ``test`` for test.com, ``shop`` for www.shop.co.uk."""
+    labels = domain.lower().rstrip(".").split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _REGISTRY_SECOND_LEVELS:
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else labels[0]
 
 
 def password_problem(password: str, username: str, domain: str, used: Iterable[str]) -> str | None:
@@ -220,8 +232,8 @@ def password_problem(password: str, username: str, domain: str, used: Iterable[s
         return "Password should have at least one lower case letter"
     if not SPECIAL_RE.search(password):
         return "Password should contain at least one special character"
-    sld = domain.split(".")[-2] if "." in domain else domain
-    if sld and sld.lower() in lower:
+    sld = second_level_label(domain)
+    if sld and sld in lower:
         return "Password must not contain the second-level domain name"
     if username.lower() in lower:
         return "Password must not contain the username"
@@ -428,6 +440,8 @@ class Sandbox(VendorSandbox):
         """Add ``domains`` domains and ``mailboxes`` mailboxes (round-robin) to ``account`` (new by default)."""
         n_domains = int(params.get("domains", 0))
         n_mailboxes = int(params.get("mailboxes", 0))
+        if n_domains < 0 or n_mailboxes < 0:
+            raise ValueError("domains and mailboxes must not be negative")  # the control surface answers 400
         if n_mailboxes and not n_domains:
             n_domains = 1
         self._seeded += 1
@@ -468,11 +482,12 @@ class Sandbox(VendorSandbox):
 
     # ---- auth, errors, throttling -----------------------------------------------------------------------------
     def dispatch(self, request: Request, path: str) -> Response:
-        # Helpers raise Answer deep inside a handler; core.dispatch only knows BadRequestBody.
-        try:
-            return super().dispatch(request, path)
-        except Answer as exc:
-            return exc.response
+        # Helpers raise core.Answer deep inside a handler; core.dispatch answers it. An empty answer
+        # (201/204) carries no Content-Type: werkzeug's default text/plain would describe a body that is not there.
+        response = super().dispatch(request, path)
+        if not response.direct_passthrough and response.get_data() == b"":
+            response.headers.pop("Content-Type", None)
+        return response
 
     def authenticate(self, request: Request) -> Response | None:
         auth = request.authorization
@@ -555,7 +570,8 @@ class Sandbox(VendorSandbox):
     def _body(self, request: Request) -> dict[str, Any]:
         """The JSON object sent; ``{}`` when empty. Anything else is the vendor's wrapped 400."""
         raw = request.get_data(cache=True)
-        if raw.strip() and request.mimetype not in ("application/json", ""):
+        # The doc marks Content-Type "Required. application/json; charset=UTF-8" for every body.
+        if raw.strip() and request.mimetype != "application/json":
             raise Answer(self.error(400, "Content-Type must be application/json; charset=UTF-8"))
         data = parse_json_body(request)
         if data is None:
@@ -874,7 +890,7 @@ class Sandbox(VendorSandbox):
             if missing:
                 errors.update({f"attributes.{i}.{k}": v for k, v in missing.items()})
                 continue
-            if name not in CLEANMAIL_FIELDS:
+            if not isinstance(name, str) or name not in CLEANMAIL_FIELDS:
                 errors[f"attributes.{i}"] = f"{name} is not valid filter attribute name"
                 continue
             options = [v for _, v in CLEANMAIL_FIELDS[name][2]]
@@ -945,7 +961,8 @@ class Sandbox(VendorSandbox):
         if errors:
             raise flat(errors)
         if body["name"] in d["contacts"]:
-            raise self._conflict("Data conflict", details="")
+            # The doc's 409 carries a guid (an error reference) beside code, message and details.
+            raise Answer(self.error(409, "Data conflict", details="", guid=self.new_guid()))
         d["contacts"][body["name"]] = self._contact(body)
         return json_response(None, 204)
 
@@ -1188,13 +1205,20 @@ class Sandbox(VendorSandbox):
         errors = {}
         if not isinstance(answers, dict) or not answers:
             errors["actionData.secretQuestionsAnswers"] = "Required"
+        else:
+            # "answer - string (Required) ... must be at least two characters": a malformed answer is a 400, not 409.
+            for tk, answer in answers.items():
+                if not isinstance(answer, str) or len(answer) < 2:
+                    errors[f"actionData.secretQuestionsAnswers.{tk}"] = "Shorter than minimum length 2"
         if data.get("password") in (None, ""):
             errors["actionData.password"] = "Required"
         if errors:
             raise flat(errors)
         on_file = m.get("secrets") or {}
         if not on_file or any(on_file.get(tk) != answer for tk, answer in answers.items()):
-            raise self._conflict("Invalid secret questions and answers provided")
+            # Exactly the doc's body: message and code, no details.
+            raise Answer(json_response({"conflict": {"message": "Invalid secret questions and answers provided",
+                                                     "code": 409}}, 409))
         self._check_password(d, m["username"], data["password"], m["history"])
         if self.faults.take_action_error("resetPassword"):
             return self.error(500, "Password reset failed")
@@ -1260,7 +1284,8 @@ class Sandbox(VendorSandbox):
             errors["type"] = f'"{body["type"]}" is not one of {", ".join(EXCHANGE_TYPES)}'
         if m is None:
             errors = self._require(body, "password", "displayName") | errors
-            if "resourceType" in body and body["resourceType"] not in RESOURCE_TYPES:
+            resource = body.get("resourceType", "user")
+            if not isinstance(resource, str) or resource not in RESOURCE_TYPES:
                 errors["resourceType"] = f'"{body["resourceType"]}" is not one of user, equipment, room'
         elif "resourceType" in body:
             errors["resourceType"] = "resourceType cannot be updated"
@@ -1324,9 +1349,12 @@ class Sandbox(VendorSandbox):
                 errors[target] = "Invalid email address"
                 continue
             local, tdomain = target.lower().rsplit("@", 1)
+            target_domain = self.domains.get(tdomain)
             if tdomain == d["name"] and local == m["username"]:
                 errors[target] = "Is the same as current mailbox"
-            elif tdomain in d["aliases"] and local == m["username"]:
+            elif local == m["username"] and (
+                    tdomain in d["aliases"] or (target_domain is not None and d["name"] in target_domain["aliases"])):
+                # Both loops the doc names: the target's domain is an alias of the source's, or the reverse.
                 circular = circular or target
             elif tdomain == d["name"] and local not in d["mailboxes"]:
                 errors[target] = "Target not found"

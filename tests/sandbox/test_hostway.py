@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from sandbox.hostway import password_problem
+from sandbox.hostway import password_problem, second_level_label
 from sandbox.testing import running_sandbox
 
 A = "/accounts/test-account123/email/test.com"
@@ -149,6 +149,39 @@ def test_non_json_content_type_is_400(api):
     assert response.status_code == 400
 
 
+def test_json_body_without_content_type_is_400(api):
+    response = requests.put(api.base + A + "/infostore", data='{"quota": 50}', auth=api.auth, timeout=10)
+    assert response.status_code == 400 and "badRequest" in response.json()
+    assert api.get(A + "/infostore").json()["infoStore"]["quota"] == 20
+
+
+def test_json_content_type_with_charset_is_accepted(api):
+    response = requests.put(api.base + A + "/infostore", data='{"quota": 50}', auth=api.auth, timeout=10,
+                            headers={"Content-Type": "application/json; charset=UTF-8"})
+    assert response.status_code == 204
+
+
+def test_empty_answers_carry_no_content_type(api):
+    created = api.put(A + "/usernames/new.box/mailbox", {"password": "Fr3sh-Box!x"})
+    updated = api.put(A + "/usernames/new.box/mailbox", {"quota": 70})
+    assert (created.status_code, updated.status_code) == (201, 204)
+    assert "Content-Type" not in created.headers and "Content-Type" not in updated.headers
+    assert api.get(A).headers["Content-Type"] == "application/json"
+
+
+def test_exchange_create_with_a_non_string_resource_type_is_400(api):
+    body = {"password": "pWord123$", "displayName": "John", "resourceType": ["room"]}
+    response = api.put(A + "/usernames/john.smith/exchange", body)
+    assert response.status_code == 400 and "resourceType" in response.json()
+    assert api.get(A + "/usernames/john.smith/exchange").status_code == 404
+
+
+def test_cleanmailplus_put_with_a_non_string_attribute_name_is_400(api):
+    body = {"attributes": [{"attributeName": ["SPAM_LEVEL"], "attributeValue": "1"}]}
+    response = api.put(A + "/cleanmailplus", body)
+    assert response.status_code == 400 and "attributes.0" in response.json()
+
+
 def test_throttle_fault_answers_429_over_limit_with_retry_after(api):
     api.vendor.faults.add(kind="throttle")
     response = api.get(A)
@@ -222,6 +255,13 @@ def test_seed_of_100000_mailboxes_over_10000_domains_is_fast_and_visible(api):
     assert stats["mailboxes"] >= 100000 and stats["domains"] >= 10000
 
 
+def test_seed_with_negative_counts_is_400_and_adds_nothing(api):
+    before = len(api.vendor.domains)
+    response = requests.post(api.sb.url + "/_sandbox/hostway/seed", json={"domains": -1, "mailboxes": 5},
+                             timeout=10)
+    assert response.status_code == 400 and len(api.vendor.domains) == before
+
+
 def test_seeded_mailbox_owner_can_authenticate_with_the_seed_password(api):
     summary = api.vendor.seed(domains=2, mailboxes=4, account="bulk")
     owner = (f"user000000@{summary['first_domain']}", summary["mailbox_password"])
@@ -257,6 +297,15 @@ def test_forward_validation_is_all_or_nothing(api):
     body = {"targets": [{"target": "ext@elsewhere.example"}, {"target": "ghost@test.com"}]}
     assert api.post(A + "/usernames/mb1/forwards", body).status_code == 400
     assert api.get(A + "/usernames/mb1/forwards").json()["targets"] == []
+
+
+def test_forward_to_the_same_username_on_a_domain_the_source_is_an_alias_of_is_409(api):
+    # The doc's second loop: the source's domain is an alias of the target's domain.
+    api.vendor.add_domain("test-account123", "primary.example", aliases=["test.com"])
+    response = api.post(A + "/usernames/test/forwards", {"targets": [{"target": "test@primary.example"}]})
+    assert response.status_code == 409
+    assert response.json()["conflict"]["message"] == "Circular target test@primary.example"
+    assert api.get(A + "/usernames/test/forwards").json()["targets"] == [{"target": "mb1@test.com"}]
 
 
 def test_forwards_post_adds_to_existing_targets(api):
@@ -409,6 +458,13 @@ def test_reset_password_applies_the_password_rules(api):
     assert response.json() == {"password": "Password should not start with 'pass' case-insensitively"}
 
 
+def test_reset_password_with_a_one_character_answer_is_400_not_409(api):
+    body = {"action": "resetPassword", "actionData": {"secretQuestionsAnswers": {"tk1": "a"}, "password": "pWord123$"}}
+    response = api.post(S + "/usernames/mailbox123/mailbox/action", body, auth=None)
+    assert response.status_code == 400
+    assert response.json() == {"actionData.secretQuestionsAnswers.tk1": "Shorter than minimum length 2"}
+
+
 def test_reset_password_with_an_unknown_action_is_400(api):
     response = api.post(S + "/usernames/mailbox123/mailbox/action", {"action": "explode", "actionData": {}},
                         auth=None)
@@ -438,3 +494,17 @@ def test_avas_sso_link_answers_a_link(api):
 ])
 def test_password_rules(password, problem):
     assert password_problem(password, "john.smith", "test.com", ()) == problem
+
+
+@pytest.mark.parametrize(("domain", "label"), [
+    ("test.com", "test"), ("mail.test.com", "test"), ("shop.co.uk", "shop"), ("www.shop.com.au", "shop"),
+    ("d00001.seed1.example", "seed1"),
+])
+def test_second_level_label_skips_registry_second_levels(domain, label):
+    assert second_level_label(domain) == label
+
+
+def test_password_rule_on_a_co_uk_domain_checks_the_customer_label_not_co():
+    assert password_problem("Welcome1!x", "jane", "shop.co.uk", ()) is None
+    assert password_problem("My-Shop-42x", "jane", "shop.co.uk", ()) == (
+        "Password must not contain the second-level domain name")

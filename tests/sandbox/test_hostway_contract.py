@@ -269,7 +269,8 @@ def test_25_4_3_and_25_4_4_contact_create_then_duplicate(api):
     response = api.post(A + "/contacts", body)
     assert response.status_code == 409
     conflict = response.json()["conflict"]
-    assert (conflict["code"], conflict["message"]) == (409, "Data conflict")
+    assert (conflict["code"], conflict["message"], conflict["details"]) == (409, "Data conflict", "")
+    assert set(conflict) == {"guid", "code", "message", "details"} and len(conflict["guid"]) == 36
 
 
 # ---- 27-28 InfoStore, 30 statistics --------------------------------------------------------------------------
@@ -360,8 +361,7 @@ def test_reset_password_action_with_wrong_answer(api, path):
             "actionData": {"secretQuestionsAnswersList": {"tk1": "wrongAnswer"}, "password": "pWord123$"}}
     response = api.post(path, body, auth=None)
     assert response.status_code == 409
-    conflict = response.json()["conflict"]
-    assert (conflict["message"], conflict["code"]) == ("Invalid secret questions and answers provided", 409)
+    assert response.json() == {"conflict": {"message": "Invalid secret questions and answers provided", "code": 409}}
 
 
 # ---- 50-56 Exchange --------------------------------------------------------------------------------------------
