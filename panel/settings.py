@@ -157,7 +157,7 @@ else:
     # Tests get their own folder, so a `make run` worker never takes a test's messages.
     _broker_dir = VAR_DIR / ("celery-broker-test" if TESTING else "celery-broker")
     (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost/"  # the host is ignored; naming it stops a kombu warning
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
@@ -243,6 +243,8 @@ LOGGING = {
     "loggers": {
         # urllib3 logs request lines at DEBUG, which could carry credentials in query strings.
         "urllib3": {"level": "WARNING"},
+        # axes logs every successful sign-in at INFO; failures and lockouts still show.
+        "axes": {"level": "WARNING"},
     },
 }
 

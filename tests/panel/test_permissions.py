@@ -1,0 +1,83 @@
+"""The view-permission matrix: every staff URL as anonymous, as a customer's user, and as staff."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from customers import selectors
+from provisioning import services
+from provisioning.choices import AlertKind, TargetType
+from tests.factories import DomainFactory, MailboxFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def estate(staff):
+    mailbox = MailboxFactory()
+    domain = mailbox.domain
+    operation = services.operation_enqueue(kind="domain.create", target=domain, target_type=TargetType.DOMAIN,
+                                           vendor_account=domain.vendor_account, customer=domain.customer,
+                                           acting_user=staff)
+    alert = services.alert_open(kind=AlertKind.DOMAIN_STALE, target_type=TargetType.DOMAIN, target_id=domain.pk,
+                                customer=domain.customer, title="stale")
+    return {"customer": domain.customer, "domain": domain, "mailbox": mailbox, "operation": operation,
+            "alert": alert}
+
+
+def _urls(e):
+    return [
+        ("get", reverse("dashboard")),
+        ("get", reverse("customer_list")),
+        ("get", reverse("customer_create")),
+        ("get", reverse("customer_detail", args=[e["customer"].pk])),
+        ("get", reverse("customer_edit", args=[e["customer"].pk])),
+        ("post", reverse("domain_create", args=[e["customer"].pk])),
+        ("get", reverse("domain_list")),
+        ("get", reverse("domain_detail", args=[e["domain"].pk])),
+        ("post", reverse("mailbox_create", args=[e["domain"].pk])),
+        ("get", reverse("mailbox_list")),
+        ("get", reverse("mailbox_detail", args=[e["mailbox"].pk])),
+        ("get", reverse("operation_list")),
+        ("get", reverse("operation_detail", args=[e["operation"].pk])),
+        ("post", reverse("operation_retry", args=[e["operation"].pk])),
+        ("get", reverse("alert_list")),
+        ("get", reverse("alert_badge")),
+        ("post", reverse("alert_acknowledge", args=[e["alert"].pk])),
+    ]
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_everywhere(client, estate):
+    for method, url in _urls(estate):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+
+
+def test_customer_users_are_refused_every_staff_page(client, estate):
+    member = MembershipFactory(customer=estate["customer"]).user
+    client.force_login(member)
+    for method, url in _urls(estate):
+        assert getattr(client, method)(url).status_code == 403, url
+
+
+def test_staff_reach_every_page_without_a_server_error(staff_client, estate):
+    for method, url in _urls(estate):
+        assert getattr(staff_client, method)(url).status_code in {200, 302}, url
+
+
+def test_a_customer_user_sees_only_their_own_customer_and_domains():
+    own = MembershipFactory()
+    other_domain = DomainFactory()
+    own_domain = DomainFactory(customer=own.customer)
+    user = own.user
+    assert list(selectors.customer_list(user=user)) == [own.customer]
+    assert list(selectors.domain_list(user=user)) == [own_domain]
+    with pytest.raises(Exception) as excinfo:
+        selectors.domain_get(user=user, pk=other_domain.pk)
+    assert excinfo.type.__name__ == "Http404"
+
+
+def test_a_user_with_no_membership_sees_nothing():
+    DomainFactory()
+    assert not selectors.customer_list(user=UserFactory()).exists()
