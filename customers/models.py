@@ -13,10 +13,7 @@ from django.db.models.functions import Lower
 
 from customers.choices import CustomerStatus, MembershipRole, RequestedState, StaffRole, VendorState
 from customers.validators import validate_domain_name, validate_local_part
-
-
-def _in_choices(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
+from panel.db import choices_constraint
 
 
 class User(AbstractUser):
@@ -25,7 +22,7 @@ class User(AbstractUser):
     staff_role = models.CharField(max_length=16, choices=StaffRole, blank=True, default=StaffRole.NONE)
 
     class Meta:
-        constraints = [_in_choices("staff_role", StaffRole, "user_staff_role_valid")]
+        constraints = [choices_constraint("staff_role", StaffRole, "user_staff_role_valid")]
 
     @property
     def is_reseller_staff(self) -> bool:
@@ -53,7 +50,7 @@ class Customer(models.Model):
             models.Index(Lower("name"), name="customer_name_lower_idx"),
             models.Index(fields=["status"], name="customer_status_idx"),
         ]
-        constraints = [_in_choices("status", CustomerStatus, "customer_status_valid")]
+        constraints = [choices_constraint("status", CustomerStatus, "customer_status_valid")]
 
     def __str__(self) -> str:
         return self.name
@@ -74,7 +71,7 @@ class Membership(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "customer"], name="membership_unique_user_customer"),
-            _in_choices("role", MembershipRole, "membership_role_valid"),
+            choices_constraint("role", MembershipRole, "membership_role_valid"),
         ]
 
     def __str__(self) -> str:
@@ -121,8 +118,8 @@ class Domain(ServiceState):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(name=Lower("name")), name="domain_name_lower_case"),
-            _in_choices("requested_state", RequestedState, "domain_requested_state_valid"),
-            _in_choices("vendor_state", VendorState, "domain_vendor_state_valid"),
+            choices_constraint("requested_state", RequestedState, "domain_requested_state_valid"),
+            choices_constraint("vendor_state", VendorState, "domain_vendor_state_valid"),
         ]
 
     def __str__(self) -> str:
@@ -153,8 +150,8 @@ class Mailbox(ServiceState):
             models.CheckConstraint(
                 condition=models.Q(local_part=Lower("local_part")), name="mailbox_local_part_lower_case"
             ),
-            _in_choices("requested_state", RequestedState, "mailbox_requested_state_valid"),
-            _in_choices("vendor_state", VendorState, "mailbox_vendor_state_valid"),
+            choices_constraint("requested_state", RequestedState, "mailbox_requested_state_valid"),
+            choices_constraint("vendor_state", VendorState, "mailbox_vendor_state_valid"),
         ]
 
     def __str__(self) -> str:

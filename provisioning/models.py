@@ -14,12 +14,9 @@ from django.utils import timezone
 
 from panel.choices import Severity
 from panel.crypto import EncryptedJSONField, mask_secret
+from panel.db import choices_constraint
 from provisioning.choices import AlertKind, OperationKind, OperationState, TargetType, VendorKind
 from provisioning.vendors import VendorProfile, profile
-
-
-def _in_choices(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
 
 
 class VendorAccount(models.Model):
@@ -40,7 +37,7 @@ class VendorAccount(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [_in_choices("kind", VendorKind, "vendor_account_kind_valid")]
+        constraints = [choices_constraint("kind", VendorKind, "vendor_account_kind_valid")]
 
     def __str__(self) -> str:
         return self.name
@@ -100,9 +97,9 @@ class Operation(models.Model):
             models.Index(fields=["customer", "-id"], name="operation_customer_idx"),
         ]
         constraints = [
-            _in_choices("state", OperationState, "operation_state_valid"),
-            _in_choices("kind", OperationKind, "operation_kind_valid"),
-            _in_choices("target_type", TargetType, "operation_target_type_valid"),
+            choices_constraint("state", OperationState, "operation_state_valid"),
+            choices_constraint("kind", OperationKind, "operation_kind_valid"),
+            choices_constraint("target_type", TargetType, "operation_target_type_valid"),
         ]
 
     def __str__(self) -> str:
@@ -146,8 +143,8 @@ class Alert(models.Model):
                 condition=models.Q(resolved_at__isnull=True),
                 name="alert_one_open_per_kind_target",
             ),
-            _in_choices("severity", Severity, "alert_severity_valid"),
-            _in_choices("kind", AlertKind, "alert_kind_valid"),
+            choices_constraint("severity", Severity, "alert_severity_valid"),
+            choices_constraint("kind", AlertKind, "alert_kind_valid"),
         ]
 
     def __str__(self) -> str:

@@ -19,6 +19,14 @@ def _sign_in(page, live_server, username):
     page.wait_for_url(f"{live_server.url}/")
 
 
+def _create_customer(page, live_server, name, reference):
+    page.goto(f"{live_server.url}/customers/new/")
+    page.fill("#id_name", name)
+    page.fill("#id_reference", reference)
+    page.click("button:has-text('Create customer')")
+    page.wait_for_selector("#domain-form")
+
+
 def test_staff_signs_in_and_creates_a_customer(page, live_server):
     StaffFactory(username="ann")
     _sign_in(page, live_server, "ann")
@@ -38,11 +46,7 @@ def test_customer_domain_and_mailbox_created_in_the_browser_queue_one_operation_
     StaffFactory(username="ann")
     VendorAccountFactory(kind="synaq", name="SYNAQ test")
     _sign_in(page, live_server, "ann")
-    page.goto(f"{live_server.url}/customers/new/")
-    page.fill("#id_name", "Blue Crane")
-    page.fill("#id_reference", "BLUE-002")
-    page.click("button:has-text('Create customer')")
-    page.wait_for_selector("#domain-form")
+    _create_customer(page, live_server, "Blue Crane", "BLUE-002")
     page.fill("#id_name", "bluecrane.example")
     page.click("button:has-text('Add domain')")
     page.wait_for_selector("#mailbox-form")
@@ -61,11 +65,7 @@ def test_an_invalid_domain_shows_the_error_beside_the_field_without_leaving_the_
     StaffFactory(username="ann")
     VendorAccountFactory(kind="synaq", name="SYNAQ test")
     _sign_in(page, live_server, "ann")
-    page.goto(f"{live_server.url}/customers/new/")
-    page.fill("#id_name", "Karoo Solar")
-    page.fill("#id_reference", "KARO-3")
-    page.click("button:has-text('Create customer')")
-    page.wait_for_selector("#domain-form")
+    _create_customer(page, live_server, "Karoo Solar", "KARO-3")
     detail_url = page.url
     page.fill("#id_name", "not a domain")
     page.click("button:has-text('Add domain')")
