@@ -63,6 +63,8 @@ def customer_create(request):
 @require_http_methods(["GET", "POST"])
 def customer_edit(request, pk: int):
     customer = selectors.customer_get(user=request.user, pk=pk)
+    # The form gets its own copy: validation writes the input onto its instance, and the service
+    # compares against the stored row to audit only what changed.
     form = CustomerForm(request.POST or None, instance=selectors.customer_get(user=request.user, pk=pk))
     if request.method == "POST" and form.is_valid():
         try:

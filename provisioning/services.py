@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from panel.audit import audit_record
 from panel.choices import Severity
-from provisioning.adapters.base import Outcome, VendorError
+from provisioning.adapters.base import Outcome, TransientError, VendorError
 from provisioning.choices import (
     OPEN_OPERATION_STATES,
     AlertKind,
@@ -173,6 +173,10 @@ def operation_execute(*, operation_id: int) -> Operation | None:
             outcome = adapter.execute(operation)
     except VendorError as error:
         return _operation_error(operation, error)
+    except Exception as exc:  # a bug in an adapter must not leave the operation claimed and silent
+        logger.exception("adapter %s crashed on operation %s", account.kind, operation.pk)
+        return _operation_error(operation, TransientError(f"Internal error in the {account.kind_label} adapter: "
+                                                          f"{type(exc).__name__}"))
     return _operation_outcome(operation, outcome)
 
 

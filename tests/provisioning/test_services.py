@@ -211,3 +211,16 @@ def test_backoff_grows_and_is_capped():
     assert services.backoff_seconds(1) <= services.BACKOFF_BASE_SECONDS
     assert services.backoff_seconds(30) <= services.BACKOFF_CAP_SECONDS
     assert services.backoff_seconds(1, retry_after=60) >= 60
+
+
+def test_an_adapter_crash_is_retried_then_fails_with_an_alert(scripted, domain_op):
+    scripted.script = [KeyError("fields")]
+    services.operation_execute(operation_id=domain_op.pk)
+    domain_op.refresh_from_db()
+    assert domain_op.claimed_until is None and "Internal error" in domain_op.last_error
+    Operation.objects.filter(pk=domain_op.pk).update(attempts=services.MAX_ATTEMPTS - 1,
+                                                     next_attempt_at=timezone.now())
+    scripted.script = [KeyError("fields")]
+    services.operation_execute(operation_id=domain_op.pk)
+    domain_op.refresh_from_db()
+    assert domain_op.state == OperationState.FAILED and Alert.objects.filter(kind="operation_failed").exists()
