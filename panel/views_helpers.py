@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 
@@ -26,10 +27,18 @@ def staff_required(view):
 
 
 def render_page(request, template: str, context: dict, *, partial: str | None = None):
-    """The whole page normally; only ``partial`` when HTMX asks for it (and not a boosted link)."""
-    if partial and request.htmx and not request.htmx.boosted:
+    """The whole page normally; only ``partial`` when HTMX asks for it.
+
+    Boosted links and history restores (the back button after a pushed URL, on a cache miss) need
+    the whole page, so they get it.
+    """
+    if partial and request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         template = f"{template}#{partial}"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if partial:
+        # The same URL answers a page or a fragment: caches must keep them apart.
+        patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def redirect_after_post(request, url: str):

@@ -201,3 +201,9 @@ def test_pages_answer_404_for_unknown_ids(staff_client):
     assert staff_client.get(reverse("customer_detail", args=[999])).status_code == 404
     assert staff_client.get(reverse("domain_detail", args=[999])).status_code == 404
     assert staff_client.get(reverse("mailbox_detail", args=[999])).status_code == 404
+
+
+def test_customer_list_history_restore_gets_the_whole_page(staff_client):
+    response = staff_client.get(reverse("customer_list"), {"q": "x"},
+                                headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in response.content.decode()
