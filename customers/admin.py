@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from customers.models import Customer, Domain, Mailbox, Membership, User
+from panel.admin_mixins import ReadOnlyAdminMixin
 
 
 @admin.register(User)
@@ -11,7 +12,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "reference", "status", "created_at")
     search_fields = ("name", "reference", "email")
 
@@ -23,14 +24,16 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Domain)
-class DomainAdmin(admin.ModelAdmin):
+class DomainAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "customer", "vendor_account", "vendor_state")
+    list_select_related = ("customer", "vendor_account")
     search_fields = ("name",)
     raw_id_fields = ("customer",)
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(admin.ModelAdmin):
+class MailboxAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("local_part", "domain", "vendor_state")
+    list_select_related = ("domain",)
     search_fields = ("local_part",)
     raw_id_fields = ("domain",)

@@ -47,7 +47,6 @@ class Customer(models.Model):
         ordering = ["name", "id"]
         indexes = [
             models.Index(fields=["name", "id"], name="customer_name_idx"),
-            models.Index(Lower("name"), name="customer_name_lower_idx"),
             models.Index(fields=["status"], name="customer_status_idx"),
         ]
         constraints = [choices_constraint("status", CustomerStatus, "customer_status_valid")]
@@ -142,7 +141,8 @@ class Mailbox(ServiceState):
         ordering = ["domain__name", "local_part"]
         verbose_name_plural = "mailboxes"
         indexes = [
-            models.Index(fields=["local_part"], name="mailbox_local_part_idx"),
+            # Prefix search (LIKE 'x%') uses it on PostgreSQL whatever the database collation.
+            models.Index(fields=["local_part"], name="mailbox_local_part_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["vendor_state"], name="mailbox_vendor_state_idx"),
         ]
         constraints = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.views.decorators.debug import sensitive_variables
 
 from customers.models import Customer, Domain, Mailbox
 from customers.validators import normalise_domain_name
@@ -92,6 +93,7 @@ def domain_create(*, customer: Customer, vendor_account: VendorAccount, name: st
     return domain
 
 
+@sensitive_variables("password")
 @transaction.atomic
 def mailbox_create(
     *, domain: Domain, local_part: str, password: str, first_name: str = "", last_name: str = "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import idna
 from django.core.exceptions import ValidationError
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -13,11 +14,19 @@ _LOCAL_PART = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$")
 
 
 def normalise_domain_name(value: str) -> str:
-    """Lower-case, strip a trailing dot, and turn an internationalised name into its ASCII form."""
+    """Lower-case, strip a trailing dot, and turn an internationalised name into its ASCII form.
+
+    IDNA 2008 with UTS #46 mapping (the ``idna`` package), as registries use today: ``faß.de``
+    stays distinct from ``fass.de``, and a malformed ``xn--`` label is refused.
+    """
     name = (value or "").strip().rstrip(".").lower()
+    if name.isascii() and "xn--" not in name:
+        return name  # plain names are checked by validate_domain_name, with its clearer messages
     try:
-        return name.encode("idna").decode("ascii")
-    except UnicodeError as exc:
+        ascii_name = idna.encode(name, uts46=True).decode("ascii")
+        idna.decode(ascii_name)  # round-trip: catches punycode that does not decode
+        return ascii_name
+    except (idna.IDNAError, UnicodeError) as exc:
         raise ValidationError(
             "“%(value)s” is not a valid domain name.", code="invalid", params={"value": value}
         ) from exc

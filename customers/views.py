@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from customers import selectors, services
 from customers.choices import CustomerStatus, VendorState
 from customers.forms import CustomerForm, DomainCreateForm, MailboxCreateForm
 from panel.views_helpers import (
+    filter_param,
     paginate,
     query_string_without_page,
     redirect_after_post,
@@ -33,8 +35,8 @@ def _apply_service_errors(form, error: ValidationError) -> None:
 # ---- customers ---------------------------------------------------------------------------------
 @staff_required
 def customer_list(request):
-    search = request.GET.get("q", "")
-    status = request.GET.get("status", "")
+    search = filter_param(request, "q")
+    status = filter_param(request, "status", choices=CustomerStatus.values)
     page = paginate(request, selectors.customer_list(user=request.user, search=search, status=status))
     return render_page(
         request, "customers/customer_list.html",
@@ -77,16 +79,20 @@ def customer_edit(request, pk: int):
     return render_page(request, "customers/customer_form.html", {"form": form, "customer": customer}, partial="form")
 
 
+def _customer_detail_context(request, customer, domain_form) -> dict:
+    return {
+        "customer": customer,
+        "page": paginate(request, selectors.domain_list(user=request.user, customer=customer)),
+        "operations": provisioning_selectors.operation_list(user=request.user).filter(customer=customer)[:10],
+        "domain_form": domain_form,
+    }
+
+
 @staff_required
 def customer_detail(request, pk: int):
     customer = selectors.customer_get(user=request.user, pk=pk)
-    domains = paginate(request, selectors.domain_list(user=request.user, customer=customer))
-    operations = provisioning_selectors.operation_list(user=request.user).filter(customer=customer)[:10]
-    return render_page(
-        request, "customers/customer_detail.html",
-        {"customer": customer, "page": domains, "operations": operations, "domain_form": DomainCreateForm()},
-        partial="domain-table",
-    )
+    return render_page(request, "customers/customer_detail.html",
+                       _customer_detail_context(request, customer, DomainCreateForm()), partial="domain-table")
 
 
 # ---- domains -----------------------------------------------------------------------------------
@@ -106,14 +112,14 @@ def domain_create(request, customer_pk: int):
         else:
             messages.success(request, f"Domain {domain.name} added; it is being set up on {domain.vendor_account}.")
             return redirect_after_post(request, reverse("domain_detail", args=[domain.pk]))
-    return render_page(request, "customers/customer_detail.html",
-                       {"customer": customer, "domain_form": form}, partial="domain-form")
+    return render_page(request, "customers/customer_detail.html", _customer_detail_context(request, customer, form),
+                       partial="domain-form")
 
 
 @staff_required
 def domain_list(request):
-    search = request.GET.get("q", "")
-    state = request.GET.get("state", "")
+    search = filter_param(request, "q")
+    state = filter_param(request, "state", choices=VendorState.values)
     page = paginate(request, selectors.domain_list(user=request.user, search=search, vendor_state=state))
     return render_page(
         request, "customers/domain_list.html",
@@ -123,24 +129,29 @@ def domain_list(request):
     )
 
 
+def _domain_detail_context(request, domain, mailbox_form=None) -> dict:
+    can_mailboxes = domain.vendor_account.profile.can(Capability.MAILBOXES)
+    return {
+        "domain": domain,
+        "page": paginate(request, selectors.mailbox_list(user=request.user, domain=domain)),
+        "operations": provisioning_selectors.operation_list(
+            user=request.user, target_type=TargetType.DOMAIN, target_id=domain.pk
+        )[:10],
+        "can_mailboxes": can_mailboxes,
+        "mailbox_form": mailbox_form or (MailboxCreateForm(domain=domain) if can_mailboxes else None),
+    }
+
+
 @staff_required
 def domain_detail(request, pk: int):
     domain = selectors.domain_get(user=request.user, pk=pk)
-    can_mailboxes = domain.vendor_account.profile.can(Capability.MAILBOXES)
-    page = paginate(request, selectors.mailbox_list(user=request.user, domain=domain))
-    operations = provisioning_selectors.operation_list(
-        user=request.user, target_type=TargetType.DOMAIN, target_id=domain.pk
-    )[:10]
-    return render_page(
-        request, "customers/domain_detail.html",
-        {"domain": domain, "page": page, "operations": operations, "can_mailboxes": can_mailboxes,
-         "mailbox_form": MailboxCreateForm(domain=domain) if can_mailboxes else None},
-        partial="mailbox-table",
-    )
+    return render_page(request, "customers/domain_detail.html", _domain_detail_context(request, domain),
+                       partial="mailbox-table")
 
 
 # ---- mailboxes ---------------------------------------------------------------------------------
 @staff_required
+@sensitive_post_parameters("password")
 @require_POST
 def mailbox_create(request, domain_pk: int):
     domain = selectors.domain_get(user=request.user, pk=domain_pk)
@@ -153,14 +164,14 @@ def mailbox_create(request, domain_pk: int):
         else:
             messages.success(request, f"Mailbox {mailbox.address} added; it is being set up.")
             return redirect_after_post(request, reverse("mailbox_detail", args=[mailbox.pk]))
-    return render_page(request, "customers/domain_detail.html",
-                       {"domain": domain, "mailbox_form": form, "can_mailboxes": True}, partial="mailbox-form")
+    return render_page(request, "customers/domain_detail.html", _domain_detail_context(request, domain, form),
+                       partial="mailbox-form")
 
 
 @staff_required
 def mailbox_list(request):
-    search = request.GET.get("q", "")
-    state = request.GET.get("state", "")
+    search = filter_param(request, "q")
+    state = filter_param(request, "state", choices=VendorState.values)
     page = paginate(request, selectors.mailbox_list(user=request.user, search=search, vendor_state=state))
     return render_page(
         request, "customers/mailbox_list.html",

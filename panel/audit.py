@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from panel.models import AuditEvent
@@ -27,7 +29,7 @@ class AuditContextMiddleware:
         session_key = getattr(getattr(request, "session", None), "session_key", None) or ""
         meta = {
             "session_ref": hashlib.sha256(session_key.encode()).hexdigest()[:32] if session_key else "",
-            "ip_address": request.META.get("REMOTE_ADDR") or None,
+            "ip_address": client_ip(request),
             "impersonator_id": getattr(request, "impersonator_id", None),
         }
         token = _request_meta.set(meta)
@@ -35,6 +37,20 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             _request_meta.reset(token)
+
+
+def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies, the address the
+    outermost trusted proxy saw (never a value the client could forge)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+    if proxies and len(forwarded) >= proxies:
+        candidate = forwarded[-proxies]
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            return None
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(

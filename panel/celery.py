@@ -43,6 +43,8 @@ def _configure(sender: Celery, **kwargs) -> None:
             "provisioning.sweep": {
                 "task": "provisioning.sweep_due_operations",
                 "schedule": settings.PROVISIONING_SWEEP_SECONDS,
+                # A sweep that waited a whole interval in the queue is stale: the next one will do.
+                "options": {"expires": settings.PROVISIONING_SWEEP_SECONDS},
             },
         },
         beat_schedule_filename=settings.CELERY_BEAT_SCHEDULE_FILE,

@@ -3,27 +3,45 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 
 def staff_required(view):
-    """Signed-in reseller staff only; anyone else signed in is refused."""
+    """Signed-in reseller staff only; anyone else signed in is refused.
 
-    @login_required
+    An HTMX request from a browser whose session ended (the alert badge's poll, say) gets a client
+    redirect to the sign-in page, so HTMX navigates there instead of swapping it into a fragment.
+    """
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            if request.htmx:
+                next_url = urlencode({"next": request.htmx.current_url_abs_path or "/"})
+                return HttpResponseClientRedirect(f"{resolve_url(settings.LOGIN_URL)}?{next_url}")
+            return redirect_to_login(request.get_full_path())
         if not request.user.is_reseller_staff:
             raise PermissionDenied("Reseller staff only.")
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def filter_param(request, name: str, *, choices=None, max_length: int = 100) -> str:
+    """A list filter from the query string: trimmed, bounded, free of NUL bytes (PostgreSQL refuses
+    them), and, with ``choices``, one of them or empty."""
+    value = request.GET.get(name, "").replace("\x00", "").strip()[:max_length]
+    if choices is not None and value not in choices:
+        return ""
+    return value
 
 
 def render_page(request, template: str, context: dict, *, partial: str | None = None):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from panel.admin_mixins import ReadOnlyAdminMixin
 from provisioning.models import Alert, Operation, VendorAccount
 
 
@@ -11,13 +12,13 @@ class VendorAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Operation)
-class OperationAdmin(admin.ModelAdmin):
+class OperationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "kind", "state", "target_type", "target_id", "attempts", "next_attempt_at")
     list_filter = ("state", "kind")
-    exclude = ("secret_payload",)
+    exclude = ("secret_payload", "claim_token")
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("title", "kind", "severity", "opened_at", "resolved_at")
     list_filter = ("severity", "kind")

@@ -70,10 +70,16 @@ class Operation(models.Model):
     payload = models.JSONField(default=dict, blank=True)
     # Passwords in flight, encrypted; wiped when the operation ends.
     secret_payload = EncryptedJSONField(null=True, blank=True)
+    # Calls of the adapter's execute (waits and polls do not count against the retry budget).
     attempts = models.PositiveIntegerField(default=0)
+    polls = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     # A worker that claims the operation holds it until then; a crashed worker's claim lapses.
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # Which claim holds the row: a worker whose lease lapsed can no longer write its result.
+    claim_token = models.UUIDField(null=True, blank=True)
+    # When a message was last sent for it; the sweep re-sends only when that message looks lost.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     action_location = models.CharField(max_length=500, blank=True, help_text="The vendor's async action to poll.")
     vendor_result = models.JSONField(default=dict, blank=True)

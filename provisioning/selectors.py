@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from panel.choices import Severity
@@ -16,8 +16,13 @@ def _scope(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(customer__memberships__user=user)
 
 
+# Pages never need secrets: leave them encrypted in the database.
+_OPERATION_SECRETS = ("secret_payload", "vendor_account__credentials")
+
+
 def operation_list(*, user, state: str = "", target_type: str = "", target_id: int | None = None) -> QuerySet:
-    qs = _scope(Operation.objects.select_related("vendor_account", "customer", "requested_by"), user)
+    qs = _scope(Operation.objects.select_related("vendor_account", "customer", "requested_by")
+                .defer(*_OPERATION_SECRETS), user)
     if state in OperationState.values:
         qs = qs.filter(state=state)
     if target_type and target_id is not None:
@@ -26,14 +31,17 @@ def operation_list(*, user, state: str = "", target_type: str = "", target_id: i
 
 
 def operation_get(*, user, pk: int) -> Operation:
-    return get_object_or_404(_scope(Operation.objects.select_related("vendor_account", "customer"), user), pk=pk)
+    qs = Operation.objects.select_related("vendor_account", "customer").defer(*_OPERATION_SECRETS)
+    return get_object_or_404(_scope(qs, user), pk=pk)
 
 
 def alert_list(*, user, include_resolved: bool = False) -> QuerySet:
     qs = _scope(Alert.objects.select_related("customer", "acknowledged_by"), user)
     if not include_resolved:
         qs = qs.filter(resolved_at__isnull=True)
-    return qs.order_by("resolved_at", "-opened_at")
+    # Open before resolved on every database, then the most urgent, then the newest.
+    severity_rank = Case(*(When(severity=s, then=Value(s.rank)) for s in Severity), output_field=IntegerField())
+    return qs.order_by(F("resolved_at").asc(nulls_first=True), severity_rank, "-opened_at")
 
 
 def alert_get(*, user, pk: int) -> Alert:

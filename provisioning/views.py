@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from panel.views_helpers import paginate, query_string_without_page, redirect_after_post, render_page, staff_required
+from panel.views_helpers import (
+    filter_param,
+    paginate,
+    query_string_without_page,
+    redirect_after_post,
+    render_page,
+    staff_required,
+)
 from provisioning import selectors, services
 from provisioning.choices import OperationState
 
 
 @staff_required
 def operation_list(request):
-    state = request.GET.get("state", "")
+    state = filter_param(request, "state", choices=OperationState.values)
     page = paginate(request, selectors.operation_list(user=request.user, state=state))
     return render_page(
         request, "provisioning/operation_list.html",
@@ -33,8 +41,12 @@ def operation_detail(request, pk: int):
 @require_POST
 def operation_retry(request, pk: int):
     operation = selectors.operation_get(user=request.user, pk=pk)
-    services.operation_retry(operation=operation, acting_user=request.user)
-    messages.success(request, f"{operation} queued again.")
+    try:
+        services.operation_retry(operation=operation, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{operation} queued again.")
     return redirect_after_post(request, reverse("operation_detail", args=[operation.pk]))
 
 

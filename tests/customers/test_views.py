@@ -185,16 +185,79 @@ def test_customer_list_paginates_in_pages_of_25(staff_client):
     assert len(response.context["page"].object_list) == 5
 
 
-@pytest.mark.parametrize("url_name", ["customer_list", "domain_list", "mailbox_list"])
-def test_list_query_count_does_not_grow_with_rows(staff_client, django_assert_max_num_queries, url_name):
-    for _ in range(3):
-        MailboxFactory()
+def _grow_estate(staff, n):
+    from provisioning import services as provisioning_services
+    from provisioning.choices import AlertKind, TargetType
+
+    for _ in range(n):
+        mailbox = MailboxFactory()
+        provisioning_services.operation_enqueue(
+            kind="mailbox.create", target=mailbox, target_type=TargetType.MAILBOX,
+            vendor_account=mailbox.domain.vendor_account, customer=mailbox.domain.customer, acting_user=staff)
+        provisioning_services.alert_open(kind=AlertKind.MAILBOX_PENDING, target_type=TargetType.MAILBOX,
+                                         target_id=mailbox.pk, customer=mailbox.domain.customer, title="pending")
+    return mailbox
+
+
+@pytest.mark.parametrize("url_name", ["customer_list", "domain_list", "mailbox_list", "operation_list",
+                                      "alert_list", "dashboard"])
+def test_list_query_count_does_not_grow_with_rows(staff_client, staff, django_assert_max_num_queries, url_name):
+    _grow_estate(staff, 3)
     with django_assert_max_num_queries(12) as small:
         staff_client.get(reverse(url_name))
-    for _ in range(20):
-        MailboxFactory()
+    _grow_estate(staff, 20)
     with django_assert_max_num_queries(len(small.captured_queries)):
         staff_client.get(reverse(url_name))
+
+
+@pytest.mark.parametrize("url_name, target", [("customer_detail", "customer"), ("domain_detail", "domain")])
+def test_detail_query_count_does_not_grow_with_rows(staff_client, staff, django_assert_max_num_queries,
+                                                    url_name, target):
+    from provisioning import services as provisioning_services
+    from provisioning.choices import TargetType
+
+    domain = DomainFactory()
+
+    def grow(n):
+        for _ in range(n):
+            mailbox = MailboxFactory(domain=domain)
+            provisioning_services.operation_enqueue(
+                kind="domain.update", target=domain, target_type=TargetType.DOMAIN,
+                vendor_account=domain.vendor_account, customer=domain.customer, acting_user=staff)
+            DomainFactory(customer=domain.customer, vendor_account=domain.vendor_account)
+            assert mailbox
+
+    url = reverse(url_name, args=[getattr(domain, target).pk if target == "customer" else domain.pk])
+    grow(2)
+    with django_assert_max_num_queries(15) as small:
+        staff_client.get(url)
+    grow(15)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        staff_client.get(url)
+
+
+@pytest.mark.parametrize("url_name, params", [
+    ("customer_list", {"q": "a\x00b"}), ("customer_list", {"status": "\x00"}), ("customer_list", {"status": "bogus"}),
+    ("domain_list", {"q": "\x00", "state": "\x00"}), ("mailbox_list", {"q": "x\x00@y"}),
+    ("operation_list", {"state": "\x00"}), ("customer_list", {"page": "\x00"}),
+])
+def test_bad_filter_parameters_are_ignored_not_a_server_error(staff_client, url_name, params):
+    CustomerFactory(name="Alpha")
+    assert staff_client.get(reverse(url_name), params).status_code == 200
+
+
+def test_a_domain_form_error_without_htmx_still_shows_the_customers_domains(staff_client):
+    domain = DomainFactory(name="existing.example")
+    response = staff_client.post(reverse("domain_create", args=[domain.customer.pk]),
+                                 {"name": "bad name", "vendor_account": domain.vendor_account.pk})
+    body = response.content.decode()
+    assert "existing.example" in body and "not a valid domain name" in body
+
+
+def test_a_mailbox_form_error_without_htmx_still_shows_the_domains_mailboxes(staff_client):
+    mailbox = MailboxFactory(local_part="present")
+    response = staff_client.post(reverse("mailbox_create", args=[mailbox.domain.pk]), {"local_part": "x y"})
+    assert "present@" in response.content.decode()
 
 
 def test_pages_answer_404_for_unknown_ids(staff_client):

@@ -45,3 +45,10 @@ def test_sign_out_needs_a_post_and_ends_the_session(staff_client):
     response = staff_client.post(reverse("logout"))
     assert response.status_code == 302
     assert staff_client.get(reverse("dashboard")).status_code == 302
+
+
+def test_an_htmx_poll_after_the_session_ended_gets_a_client_redirect_to_sign_in(client):
+    response = client.get(reverse("alert_badge"), headers={"HX-Request": "true",
+                                                           "HX-Current-URL": "http://testserver/customers/"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/login/?next=%2Fcustomers%2F"

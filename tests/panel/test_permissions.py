@@ -81,3 +81,24 @@ def test_a_customer_user_sees_only_their_own_customer_and_domains():
 def test_a_user_with_no_membership_sees_nothing():
     DomainFactory()
     assert not selectors.customer_list(user=UserFactory()).exists()
+
+
+def test_a_customer_user_gets_404_for_another_customers_mailbox_operation_and_alert(staff):
+    from django.http import Http404
+
+    from provisioning import selectors as provisioning_selectors
+
+    own = MembershipFactory()
+    other = MailboxFactory()
+    operation = services.operation_enqueue(kind="mailbox.create", target=other, target_type=TargetType.MAILBOX,
+                                           vendor_account=other.domain.vendor_account,
+                                           customer=other.domain.customer, acting_user=staff)
+    alert = services.alert_open(kind=AlertKind.MAILBOX_PENDING, target_type=TargetType.MAILBOX, target_id=other.pk,
+                                customer=other.domain.customer, title="pending")
+    with pytest.raises(Http404):
+        selectors.mailbox_get(user=own.user, pk=other.pk)
+    with pytest.raises(Http404):
+        provisioning_selectors.operation_get(user=own.user, pk=operation.pk)
+    with pytest.raises(Http404):
+        provisioning_selectors.alert_get(user=own.user, pk=alert.pk)
+    assert provisioning_selectors.alert_counts(user=own.user) == {"open": 0, "high": 0}

@@ -43,3 +43,14 @@ def test_production_refuses_to_start_without_allowed_hosts():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "ALLOWED_HOSTS"}
     result = _manage("check", **env)
     assert result.returncode != 0 and "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_field_encryption_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "FIELD_ENCRYPTION_KEY"}
+    result = _manage("check", **env)
+    assert result.returncode != 0 and "FIELD_ENCRYPTION_KEY must be set in production" in result.stderr
+
+
+def test_an_invalid_field_encryption_key_fails_the_system_check():
+    result = _manage("check", **{**PRODUCTION_ENV, "FIELD_ENCRYPTION_KEY": "not-a-fernet-key"})
+    assert result.returncode != 0 and "panel.E002" in result.stderr

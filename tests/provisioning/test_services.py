@@ -68,7 +68,8 @@ def test_operation_without_an_adapter_stays_pending_with_its_reason(staff):
     operation.refresh_from_db()
     assert operation.state == OperationState.PENDING
     assert "no Hostway adapter" in operation.pending_reason
-    assert operation.attempts == 1 and operation.next_attempt_at > timezone.now()
+    assert operation.last_attempt_at is not None and operation.next_attempt_at > timezone.now()
+    assert operation.attempts == 0  # waiting for an adapter spends none of the retry budget
 
 
 def test_success_writes_vendor_id_and_state_onto_the_target(scripted, domain_op):
@@ -96,9 +97,10 @@ def test_transient_error_schedules_a_retry_no_sooner_than_retry_after(scripted, 
     before = timezone.now()
     services.operation_execute(operation_id=domain_op.pk)
     domain_op.refresh_from_db()
-    assert domain_op.state == OperationState.RUNNING and domain_op.claimed_until is None
+    assert domain_op.state == OperationState.PENDING and domain_op.claimed_until is None
     assert domain_op.next_attempt_at >= before + timedelta(seconds=120)
     assert domain_op.last_error == "503 Service Unavailable"
+    assert "Will try again at" in domain_op.pending_reason
 
 
 def test_transient_errors_fail_the_operation_after_the_last_attempt(scripted, domain_op):
@@ -155,15 +157,37 @@ def test_operations_on_one_target_run_in_the_order_asked(scripted, domain_op, st
     assert services.operation_claim(operation_id=second.pk) is not None
 
 
-def test_sweep_dispatches_only_due_unclaimed_operations(domain_op, monkeypatch, staff):
+def _another_domain_op(account, staff):
+    domain = DomainFactory(vendor_account=account)
+    return services.operation_enqueue(kind="domain.create", target=domain, target_type=TargetType.DOMAIN,
+                                      vendor_account=account, acting_user=staff)
+
+
+def test_sweep_resends_only_due_unclaimed_operations_whose_message_looks_lost(
+    domain_op, monkeypatch, staff, django_capture_on_commit_callbacks
+):
     sent = []
     monkeypatch.setattr(services, "operation_dispatch", lambda *, operation_id: sent.append(operation_id))
-    later = DomainFactory(vendor_account=domain_op.vendor_account)
-    future = services.operation_enqueue(kind="domain.create", target=later, target_type=TargetType.DOMAIN,
-                                        vendor_account=later.vendor_account, acting_user=staff)
-    Operation.objects.filter(pk=future.pk).update(next_attempt_at=timezone.now() + timedelta(hours=1))
-    assert services.operations_sweep_due() == 1
+    long_ago = timezone.now() - timedelta(seconds=services.REDISPATCH_SECONDS + 1)
+    Operation.objects.filter(pk=domain_op.pk).update(dispatched_at=long_ago)  # its message was lost
+    future = _another_domain_op(domain_op.vendor_account, staff)
+    Operation.objects.filter(pk=future.pk).update(next_attempt_at=timezone.now() + timedelta(hours=1),
+                                                  dispatched_at=long_ago)
+    claimed = _another_domain_op(domain_op.vendor_account, staff)
+    services.operation_claim(operation_id=claimed.pk)
+    Operation.objects.filter(pk=claimed.pk).update(dispatched_at=long_ago)
+    _another_domain_op(domain_op.vendor_account, staff)  # just sent: its message is still on its way
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.operations_sweep_due() == 1
     assert sent == [domain_op.pk]
+
+
+def test_sweep_does_not_resend_what_it_just_sent(domain_op, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(services, "operation_dispatch", lambda *, operation_id: None)
+    Operation.objects.filter(pk=domain_op.pk).update(dispatched_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.operations_sweep_due() == 1
+        assert services.operations_sweep_due() == 0
 
 
 def test_retry_of_a_failed_operation_queues_it_again(scripted, domain_op, staff):
@@ -208,8 +232,10 @@ def test_acknowledge_records_who_and_keeps_the_alert_open(staff):
 
 
 def test_backoff_grows_and_is_capped():
-    assert services.backoff_seconds(1) <= services.BACKOFF_BASE_SECONDS
-    assert services.backoff_seconds(30) <= services.BACKOFF_CAP_SECONDS
+    base, cap = services.BACKOFF_BASE_SECONDS, services.BACKOFF_CAP_SECONDS
+    assert base / 2 <= services.backoff_seconds(1) <= base
+    assert 2 * base <= services.backoff_seconds(3) <= 4 * base
+    assert cap / 2 <= services.backoff_seconds(30) <= cap
     assert services.backoff_seconds(1, retry_after=60) >= 60
 
 
@@ -224,3 +250,74 @@ def test_an_adapter_crash_is_retried_then_fails_with_an_alert(scripted, domain_o
     services.operation_execute(operation_id=domain_op.pk)
     domain_op.refresh_from_db()
     assert domain_op.state == OperationState.FAILED and Alert.objects.filter(kind="operation_failed").exists()
+
+
+def test_a_worker_whose_lease_lapsed_cannot_overwrite_the_result_of_the_worker_that_took_over(scripted, staff):
+    account = VendorAccountFactory(kind="basekit", name="BaseKit test")
+    mailbox = customer_services.mailbox_create(domain=DomainFactory(vendor_account=account), local_part="jo",
+                                               password="a-long-password-1", acting_user=staff)
+    operation = Operation.objects.get(target_id=mailbox.pk, target_type=TargetType.MAILBOX)
+    stale_worker = services.operation_claim(operation_id=operation.pk)
+    later = timezone.now() + timedelta(seconds=services.CLAIM_SECONDS + 1)
+    services.operation_claim(operation_id=operation.pk, now=later)  # a second worker takes over...
+    scripted.script = [Outcome(done=True)]
+    Operation.objects.filter(pk=operation.pk).update(next_attempt_at=timezone.now())
+    fresh = Operation.objects.get(pk=operation.pk)
+    services.operation_succeed(operation=fresh, outcome=Outcome(done=True))  # ...and succeeds
+    services._operation_error(stale_worker, TransientError("timed out"))  # the first one comes back late
+    operation.refresh_from_db()
+    assert operation.state == OperationState.SUCCEEDED and operation.secret_payload is None
+
+
+def test_polls_do_not_spend_the_retry_budget(scripted, domain_op):
+    Operation.objects.filter(pk=domain_op.pk).update(attempts=services.MAX_ATTEMPTS - 1)
+    scripted.script = [Outcome(poll_location="/actions/1", poll_after=0)] + [Outcome(poll_after=0,
+                                                                                      poll_location="/actions/1")] * 3
+    for _ in range(4):
+        services.operation_execute(operation_id=domain_op.pk)
+    scripted.script = [TransientError("503")]
+    services.operation_execute(operation_id=domain_op.pk)
+    domain_op.refresh_from_db()
+    assert domain_op.state == OperationState.POLLING and domain_op.polls == 4
+
+
+def test_a_later_success_does_not_close_another_operations_failure_alert(scripted, domain_op, staff):
+    domain = domain_op.vendor_account.domains.get()
+    second = services.operation_enqueue(kind="domain.update", target=domain, target_type=TargetType.DOMAIN,
+                                        vendor_account=domain.vendor_account, acting_user=staff)
+    scripted.script = [ValidationFailed("bad"), Outcome(done=True)]
+    services.operation_execute(operation_id=domain_op.pk)
+    services.operation_execute(operation_id=second.pk)
+    alert = Alert.objects.get()
+    assert alert.operation_id == domain_op.pk and alert.is_open
+
+
+def test_retry_is_refused_once_a_later_change_to_the_target_was_sent(scripted, domain_op, staff):
+    from django.core.exceptions import ValidationError
+
+    domain = domain_op.vendor_account.domains.get()
+    second = services.operation_enqueue(kind="domain.update", target=domain, target_type=TargetType.DOMAIN,
+                                        vendor_account=domain.vendor_account, acting_user=staff)
+    scripted.script = [ValidationFailed("bad"), Outcome(done=True)]
+    services.operation_execute(operation_id=domain_op.pk)
+    services.operation_execute(operation_id=second.pk)
+    with pytest.raises(ValidationError):
+        services.operation_retry(operation=domain_op, acting_user=staff)
+
+
+def test_a_failed_mailbox_create_keeps_its_password_for_a_retry(scripted, staff):
+    account = VendorAccountFactory(kind="basekit", name="BaseKit test")
+    mailbox = customer_services.mailbox_create(domain=DomainFactory(vendor_account=account), local_part="jo",
+                                               password="a-long-password-1", acting_user=staff)
+    operation = Operation.objects.get(target_id=mailbox.pk, target_type=TargetType.MAILBOX)
+    scripted.script = [ValidationFailed("quota too large", field="quota_mb")]
+    services.operation_execute(operation_id=operation.pk)
+    operation.refresh_from_db()
+    assert operation.state == OperationState.FAILED and operation.secret_payload == {"password": "a-long-password-1"}
+
+
+def test_an_adapter_answer_that_does_not_fit_fails_cleanly_instead_of_holding_the_claim(scripted, domain_op):
+    scripted.script = [Outcome(done=True, vendor_state="Active")]
+    services.operation_execute(operation_id=domain_op.pk)
+    domain_op.refresh_from_db()
+    assert domain_op.claimed_until is None and "Internal error" in domain_op.last_error

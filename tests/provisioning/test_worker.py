@@ -58,7 +58,7 @@ def test_a_queued_operation_is_picked_up_by_a_real_worker(celery_worker_process)
 
     def picked_up():
         operation.refresh_from_db()
-        return operation.attempts >= 1 and operation.claimed_until is None
+        return operation.last_attempt_at is not None and operation.claimed_until is None
 
     try:
         _wait_for(picked_up, 60, "the worker to run the operation")

@@ -1,6 +1,7 @@
 """``manage.py demo_data``: a staff login, vendor accounts on the sandboxes, and a few customers.
 
-Idempotent: run it again and it changes nothing but reprints the login.
+Idempotent: run again, it adds nothing, sets the admin's password back to the one kept in
+``var/demo-login.txt`` (so the printed login always works), and reprints the login.
 """
 
 from __future__ import annotations
