@@ -32,6 +32,25 @@ def _apply_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _submit(request, form, save, *, message, url):
+    """Validate ``form``; if valid, ``save(cleaned_data)`` through a service and redirect to
+    ``url(obj)`` with ``message(obj)``. None when the form (or the service) found errors, which
+    are then on the form, next to their fields."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        obj = save(form.cleaned_data)
+    except ValidationError as error:
+        _apply_service_errors(form, error)
+        return None
+    messages.success(request, message(obj))
+    return redirect_after_post(request, url(obj))
+
+
+def _customer_url(customer) -> str:
+    return reverse("customer_detail", args=[customer.pk])
+
+
 # ---- customers ---------------------------------------------------------------------------------
 @staff_required
 def customer_list(request):
@@ -50,15 +69,10 @@ def customer_list(request):
 @require_http_methods(["GET", "POST"])
 def customer_create(request):
     form = CustomerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            customer = services.customer_create(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_service_errors(form, error)
-        else:
-            messages.success(request, f"Customer {customer.name} created.")
-            return redirect_after_post(request, reverse("customer_detail", args=[customer.pk]))
-    return render_page(request, "customers/customer_form.html", {"form": form, "customer": None}, partial="form")
+    done = _submit(request, form, lambda data: services.customer_create(acting_user=request.user, **data),
+                   message=lambda c: f"Customer {c.name} created.", url=_customer_url)
+    return done or render_page(request, "customers/customer_form.html", {"form": form, "customer": None},
+                               partial="form")
 
 
 @staff_required
@@ -68,15 +82,11 @@ def customer_edit(request, pk: int):
     # The form gets its own copy: validation writes the input onto its instance, and the service
     # compares against the stored row to audit only what changed.
     form = CustomerForm(request.POST or None, instance=selectors.customer_get(user=request.user, pk=pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.customer_update(customer=customer, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_service_errors(form, error)
-        else:
-            messages.success(request, "Customer updated.")
-            return redirect_after_post(request, reverse("customer_detail", args=[customer.pk]))
-    return render_page(request, "customers/customer_form.html", {"form": form, "customer": customer}, partial="form")
+    done = _submit(request, form,
+                   lambda data: services.customer_update(customer=customer, acting_user=request.user, **data),
+                   message=lambda c: "Customer updated.", url=_customer_url)
+    return done or render_page(request, "customers/customer_form.html", {"form": form, "customer": customer},
+                               partial="form")
 
 
 def _customer_detail_context(request, customer, domain_form) -> dict:
@@ -101,19 +111,14 @@ def customer_detail(request, pk: int):
 def domain_create(request, customer_pk: int):
     customer = selectors.customer_get(user=request.user, pk=customer_pk)
     form = DomainCreateForm(request.POST)
-    if form.is_valid():
-        try:
-            domain = services.domain_create(
-                customer=customer, vendor_account=form.cleaned_data["vendor_account"], name=form.cleaned_data["name"],
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            _apply_service_errors(form, error)
-        else:
-            messages.success(request, f"Domain {domain.name} added; it is being set up on {domain.vendor_account}.")
-            return redirect_after_post(request, reverse("domain_detail", args=[domain.pk]))
-    return render_page(request, "customers/customer_detail.html", _customer_detail_context(request, customer, form),
-                       partial="domain-form")
+    done = _submit(
+        request, form,
+        lambda data: services.domain_create(customer=customer, acting_user=request.user, **data),
+        message=lambda d: f"Domain {d.name} added; it is being set up on {d.vendor_account}.",
+        url=lambda d: reverse("domain_detail", args=[d.pk]),
+    )
+    return done or render_page(request, "customers/customer_detail.html",
+                               _customer_detail_context(request, customer, form), partial="domain-form")
 
 
 @staff_required
@@ -156,16 +161,13 @@ def domain_detail(request, pk: int):
 def mailbox_create(request, domain_pk: int):
     domain = selectors.domain_get(user=request.user, pk=domain_pk)
     form = MailboxCreateForm(request.POST, domain=domain)
-    if form.is_valid():
-        try:
-            mailbox = services.mailbox_create(domain=domain, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_service_errors(form, error)
-        else:
-            messages.success(request, f"Mailbox {mailbox.address} added; it is being set up.")
-            return redirect_after_post(request, reverse("mailbox_detail", args=[mailbox.pk]))
-    return render_page(request, "customers/domain_detail.html", _domain_detail_context(request, domain, form),
-                       partial="mailbox-form")
+    done = _submit(
+        request, form, lambda data: services.mailbox_create(domain=domain, acting_user=request.user, **data),
+        message=lambda m: f"Mailbox {m.address} added; it is being set up.",
+        url=lambda m: reverse("mailbox_detail", args=[m.pk]),
+    )
+    return done or render_page(request, "customers/domain_detail.html",
+                               _domain_detail_context(request, domain, form), partial="mailbox-form")
 
 
 @staff_required
