@@ -43,8 +43,8 @@ def large_estate(django_db_blocker, db):
 
 
 @pytest.mark.parametrize("url_name, params", [
-    ("customer_list", {}), ("customer_list", {"q": "Customer 099"}), ("domain_list", {}),
-    ("mailbox_list", {}), ("mailbox_list", {"q": "user99"}),
+    ("customers:customer_list", {}), ("customers:customer_list", {"q": "Customer 099"}), ("customers:domain_list", {}),
+    ("customers:mailbox_list", {}), ("customers:mailbox_list", {"q": "user99"}),
 ])
 def test_list_pages_at_design_size(client, large_estate, url_name, params):
     client.force_login(StaffFactory())

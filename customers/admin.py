@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from core.admin_mixins import ReadOnlyAdminMixin
 from customers.models import Customer, Domain, Mailbox, Membership, User
-from panel.admin_mixins import ReadOnlyAdminMixin
 
 
 @admin.register(User)

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from django.db import models
 
-from panel.choices import Severity
+from core.choices import Coloured, Severity, colours
 
 
-class CustomerStatus(models.TextChoices):
+class CustomerStatus(Coloured, models.TextChoices):
     ACTIVE = "active", "Active"
     SUSPENDED = "suspended", "Suspended"
     CLOSED = "closed", "Closed"
 
-    @property
-    def colour(self) -> str:
-        return {"active": "green", "suspended": "amber", "closed": "grey"}[self.value]
+
+colours(CustomerStatus, {"active": "green", "suspended": "amber", "closed": "grey"})
 
 
 class StaffRole(models.TextChoices):
@@ -35,7 +34,7 @@ class MembershipRole(models.TextChoices):
     USER = "user", "User"
 
 
-class RequestedState(models.TextChoices):
+class RequestedState(Coloured, models.TextChoices):
     """What the reseller asked for the service to be."""
 
     ACTIVE = "active", "Active"
@@ -43,12 +42,11 @@ class RequestedState(models.TextChoices):
     CLOSED = "closed", "Closed"
     DELETED = "deleted", "Deleted"
 
-    @property
-    def colour(self) -> str:
-        return {"active": "green", "suspended": "amber", "closed": "grey", "deleted": "grey"}[self.value]
+
+colours(RequestedState, {"active": "green", "suspended": "amber", "closed": "grey", "deleted": "grey"})
 
 
-class VendorState(models.TextChoices):
+class VendorState(Coloured, models.TextChoices):
     """What the vendor last said the service is, in the vendors' own words."""
 
     UNKNOWN = "unknown", "Not on vendor yet"
@@ -64,10 +62,7 @@ class VendorState(models.TextChoices):
     ERROR = "error", "Error"
     FAILED = "failed", "Failed"
     ORPHANED = "orphaned", "Orphaned"
-
-    @property
-    def colour(self) -> str:
-        return _VENDOR_STATE_STYLE[self.value][0]
+    CANCELLED = "cancelled", "Cancelled"
 
     @property
     def severity(self) -> Severity:
@@ -89,4 +84,17 @@ _VENDOR_STATE_STYLE: dict[str, tuple[str, Severity]] = {
     "error": ("red", Severity.HIGH),
     "failed": ("red", Severity.HIGH),
     "orphaned": ("red", Severity.HIGH),
+    "cancelled": ("grey", Severity.LOW),
 }
+colours(VendorState, {value: style[0] for value, style in _VENDOR_STATE_STYLE.items()})
+
+
+class LinkState(Coloured, models.TextChoices):
+    """A domain's link to a package, as far as the vendor confirmed it."""
+
+    LINKING = "linking", "Linking"
+    LINKED = "linked", "Linked"
+    UNLINKING = "unlinking", "Unlinking"
+
+
+colours(LinkState, {"linking": "blue", "linked": "green", "unlinking": "amber"})

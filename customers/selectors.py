@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from customers.choices import VendorState
-from customers.models import Customer, Domain, Mailbox
+from customers.models import Customer, Domain, DomainPackageLink, Mailbox, Package, UsageReport, VendorCustomer
 
 # Lists never need the vendor account's credentials: leave them encrypted in the database.
 _SECRET = "vendor_account__credentials"
@@ -96,3 +96,50 @@ def mailbox_list(*, user, search: str = "", domain: Domain | None = None, vendor
 
 def mailbox_get(*, user, pk: int) -> Mailbox:
     return get_object_or_404(_mailboxes_for(user), pk=pk)
+
+
+def _packages_for(user) -> QuerySet:
+    qs = Package.objects.select_related("customer", "vendor_account").defer(_SECRET)
+    if user.is_reseller_staff:
+        return qs
+    return qs.filter(customer__memberships__user=user)
+
+
+def package_list(*, user, customer: Customer | None = None) -> QuerySet:
+    qs = _packages_for(user)
+    if customer is not None:
+        qs = qs.filter(customer=customer)
+    return qs.annotate(domain_count=_count_of(DomainPackageLink, "package")).order_by("product_name", "id")
+
+
+def package_get(*, user, pk: int) -> Package:
+    return get_object_or_404(_packages_for(user), pk=pk)
+
+
+def package_links(*, package: Package) -> QuerySet:
+    return DomainPackageLink.objects.filter(package=package).select_related("domain").order_by("domain__name")
+
+
+def domain_links(*, domain: Domain) -> QuerySet:
+    return DomainPackageLink.objects.filter(domain=domain).select_related("package").order_by("package__product_name")
+
+
+def vendor_customers(*, customer: Customer) -> QuerySet:
+    return VendorCustomer.objects.filter(customer=customer).select_related("vendor_account").defer(_SECRET)
+
+
+def usage_reports(*, domain: Domain, limit: int = 6) -> list[UsageReport]:
+    return list(UsageReport.objects.filter(domain=domain).order_by("-month")[:limit])
+
+
+def estate_counts(*, user) -> dict[str, int]:
+    """What the dashboard counts: customers, domains, mailboxes, and those not yet live at a vendor."""
+    domains = _domains_for(user)
+    mailboxes = _mailboxes_for(user)
+    return {
+        "customers": _customers_for(user).count(),
+        "domains": domains.count(),
+        "mailboxes": mailboxes.count(),
+        "not_live": domains.exclude(vendor_state=VendorState.ACTIVE).count()
+        + mailboxes.exclude(vendor_state=VendorState.ACTIVE).count(),
+    }

@@ -2,8 +2,7 @@ from django.apps import AppConfig
 
 
 class PanelConfig(AppConfig):
+    """The shell on top: settings, root URLs, layout, dashboard, demo data."""
+
     name = "panel"
     verbose_name = "Panel"
-
-    def ready(self) -> None:
-        from panel import checks  # noqa: F401  (registers system checks)

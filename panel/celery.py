@@ -46,6 +46,11 @@ def _configure(sender: Celery, **kwargs) -> None:
                 # A sweep that waited a whole interval in the queue is stale: the next one will do.
                 "options": {"expires": settings.PROVISIONING_SWEEP_SECONDS},
             },
+            "provisioning.check_states": {
+                "task": "provisioning.check_states",
+                "schedule": settings.PROVISIONING_CHECK_SECONDS,
+                "options": {"expires": settings.PROVISIONING_CHECK_SECONDS},
+            },
         },
         beat_schedule_filename=settings.CELERY_BEAT_SCHEDULE_FILE,
         # The file-system broker has no fanout exchange, so remote control is Redis-only.

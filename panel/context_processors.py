@@ -1,19 +1,18 @@
-"""Values every staff page needs: the open-alert counts for the badge."""
+"""Values every staff page needs: the open-alert counts for the badge, the high-priority banner."""
 
 from __future__ import annotations
+
+from django.utils.functional import SimpleLazyObject
+
+from provisioning import selectors
 
 
 def alerts(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_reseller_staff:
         return {}
-
-    def counts():
-        from provisioning.selectors import alert_counts
-
-        return alert_counts(user=user)
-
-    # Lazy: pages that never show the badge never query for it.
-    from django.utils.functional import SimpleLazyObject
-
-    return {"alert_counts": SimpleLazyObject(counts)}
+    # Lazy: pages that never show the badge or the banner never query for them.
+    return {
+        "alert_counts": SimpleLazyObject(lambda: selectors.alert_counts(user=user)),
+        "high_alerts": SimpleLazyObject(lambda: selectors.with_targets(selectors.high_alerts(user=user))),
+    }

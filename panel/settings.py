@@ -91,9 +91,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
-    "panel",
-    "customers",
+    "django_countries",
+    "core",
     "provisioning",
+    "customers",
+    "panel",
 ]
 
 MIDDLEWARE = [
@@ -106,7 +108,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "panel.audit.AuditContextMiddleware",
+    "core.audit.AuditContextMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -168,8 +170,21 @@ else:
 # Queue names can be prefixed so concurrent runs (tests, the demo) sharing one Redis stay apart.
 CELERY_QUEUE_PREFIX = os.environ.get("CELERY_QUEUE_PREFIX", "test-" if TESTING else "")
 CELERY_BEAT_SCHEDULE_FILE = str(VAR_DIR / "celerybeat-schedule")
-# How often beat sweeps the outbox for due operations (seconds).
-PROVISIONING_SWEEP_SECONDS = float(os.environ.get("PROVISIONING_SWEEP_SECONDS", "10"))
+# How often beat sweeps the outbox for due operations, and re-reads what may have changed (seconds).
+PROVISIONING_SWEEP_SECONDS = float(os.environ.get("PROVISIONING_SWEEP_SECONDS", "5"))
+PROVISIONING_CHECK_SECONDS = float(os.environ.get("PROVISIONING_CHECK_SECONDS", "60"))
+# A worker's lease on an operation; tasks stop 30 s before it lapses, and calls renew it.
+PROVISIONING_CLAIM_SECONDS = int(os.environ.get("PROVISIONING_CLAIM_SECONDS", "300"))
+PROVISIONING_MAX_ATTEMPTS = int(os.environ.get("PROVISIONING_MAX_ATTEMPTS", "10"))
+PROVISIONING_MAX_POLLS = int(os.environ.get("PROVISIONING_MAX_POLLS", "200"))
+PROVISIONING_BACKOFF_SECONDS = float(os.environ.get("PROVISIONING_BACKOFF_SECONDS", "5"))
+PROVISIONING_BACKOFF_CAP_SECONDS = float(os.environ.get("PROVISIONING_BACKOFF_CAP_SECONDS", "900"))
+# A step due this soon rides a countdown as a hint (the row's due time stays the truth).
+PROVISIONING_HINT_SECONDS = float(os.environ.get("PROVISIONING_HINT_SECONDS", "20"))
+# Vendor HTTP: connect and read timeouts (seconds) and connections kept per vendor account.
+VENDOR_CONNECT_TIMEOUT = float(os.environ.get("VENDOR_CONNECT_TIMEOUT", "5"))
+VENDOR_READ_TIMEOUT = float(os.environ.get("VENDOR_READ_TIMEOUT", "30"))
+VENDOR_POOL_SIZE = int(os.environ.get("VENDOR_POOL_SIZE", "16"))
 
 # ---- auth ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "customers.User"
@@ -252,6 +267,18 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# ---- mail ----------------------------------------------------------------------------------
+# High-priority alerts are mailed to staff; in development they are printed on the console.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+                               else "django.core.mail.backends.console.EmailBackend")
+if TESTING:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "panel@localhost")
+# The panel's own address, for links in mail.
+PANEL_URL = os.environ.get("PANEL_URL", "http://127.0.0.1:8000")
 
 # ---- the panel -----------------------------------------------------------------------------
 PAGE_SIZE = 25

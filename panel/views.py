@@ -1,31 +1,20 @@
-"""The staff shell: the dashboard."""
+"""The staff shell: the dashboard, read through the apps' selectors."""
 
 from __future__ import annotations
 
-from django.db.models import Count
-
-from customers.models import Customer, Domain, Mailbox
-from panel.views_helpers import render_page, staff_required
+from core.views import render_page, staff_required
+from customers import selectors as customer_selectors
 from provisioning import selectors as provisioning_selectors
-from provisioning.choices import OperationState
-from provisioning.models import Operation
 
 
 @staff_required
 def dashboard(request):
-    operation_counts = dict(
-        Operation.objects.filter(state__in=[OperationState.PENDING, OperationState.RUNNING, OperationState.POLLING,
-                                            OperationState.FAILED])
-        .values_list("state").annotate(n=Count("id")).order_by()
-    )
-    context = {
-        "counts": {
-            "customers": Customer.objects.count(),
-            "domains": Domain.objects.count(),
-            "mailboxes": Mailbox.objects.count(),
-        },
-        "operation_counts": operation_counts,
-        "alerts": provisioning_selectors.alert_list(user=request.user)[:8],
-        "operations": provisioning_selectors.operation_list(user=request.user)[:8],
-    }
-    return render_page(request, "panel/dashboard.html", context)
+    counts = provisioning_selectors.operation_counts()
+    waiting = sum(counts.get(s, 0) for s in ("pending", "running", "polling"))
+    return render_page(request, "panel/dashboard.html", {
+        "counts": customer_selectors.estate_counts(user=request.user),
+        "waiting": waiting,
+        "failed": counts.get("failed", 0),
+        "alerts": provisioning_selectors.with_targets(provisioning_selectors.alert_list(user=request.user)[:8]),
+        "operations": provisioning_selectors.with_targets(provisioning_selectors.operation_list(user=request.user)[:8]),
+    })

@@ -1,10 +1,10 @@
-"""Vendors, capabilities, operation states and alert kinds, with their colours and severities."""
+"""Vendors, capabilities, operation and attempt states and alert kinds, with their colours and severities."""
 
 from __future__ import annotations
 
 from django.db import models
 
-from panel.choices import Severity
+from core.choices import Coloured, Severity, colours
 
 
 class VendorKind(models.TextChoices):
@@ -33,9 +33,10 @@ class Capability(models.TextChoices):
     LOGIN_TOKENS = "login_tokens", "Single sign-on to the vendor"
     WEBMAIL = "webmail", "Webmail single sign-on"
     CUSTOMER_ACCOUNTS = "customer_accounts", "Vendor-side customer accounts"
+    MAILBOX_LOCKS = "mailbox_locks", "Mailbox locks (abuse)"
 
 
-class OperationState(models.TextChoices):
+class OperationState(Coloured, models.TextChoices):
     PENDING = "pending", "Pending"
     RUNNING = "running", "Running"
     POLLING = "polling", "Waiting for vendor"
@@ -44,53 +45,57 @@ class OperationState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
     @property
-    def colour(self) -> str:
-        return {
-            "pending": "grey", "running": "blue", "polling": "blue",
-            "succeeded": "green", "failed": "red", "cancelled": "grey",
-        }[self.value]
-
-    @property
     def is_final(self) -> bool:
         return self.value in FINAL_OPERATION_STATES
 
 
 FINAL_OPERATION_STATES = frozenset({"succeeded", "failed", "cancelled"})
 OPEN_OPERATION_STATES = frozenset({"pending", "running", "polling"})
+colours(OperationState, {"pending": "grey", "running": "blue", "polling": "blue", "succeeded": "green",
+                         "failed": "red", "cancelled": "grey"})
 
 
-class OperationKind(models.TextChoices):
-    DOMAIN_CREATE = "domain.create", "Create domain"
-    DOMAIN_UPDATE = "domain.update", "Update domain"
-    DOMAIN_DELETE = "domain.delete", "Delete domain"
-    MAILBOX_CREATE = "mailbox.create", "Create mailbox"
-    MAILBOX_UPDATE = "mailbox.update", "Update mailbox"
-    MAILBOX_SET_PASSWORD = "mailbox.set_password", "Change mailbox password"
-    MAILBOX_DELETE = "mailbox.delete", "Delete mailbox"
+class AttemptOutcome(Coloured, models.TextChoices):
+    """What one step of an operation came to."""
+
+    DONE = "done", "Done"
+    POLLING = "polling", "Vendor working"
+    PROGRESS = "progress", "Step done"
+    RETRY = "retry", "Will retry"
+    WAITING = "waiting", "Waiting"
+    FAILED = "failed", "Failed"
+    LOST = "lost", "Claim lost"
 
 
-class TargetType(models.TextChoices):
-    CUSTOMER = "customer", "Customer"
-    DOMAIN = "domain", "Domain"
-    MAILBOX = "mailbox", "Mailbox"
-    VENDOR_ACCOUNT = "vendor_account", "Vendor account"
+colours(AttemptOutcome, {"done": "green", "polling": "blue", "progress": "blue", "retry": "amber",
+                         "waiting": "grey", "failed": "red", "lost": "grey"})
 
 
-class AlertKind(models.TextChoices):
-    OPERATION_FAILED = "operation_failed", "Operation failed"
+class AlertKind(Coloured, models.TextChoices):
+    OPERATION_FAILED = "operation_failed", "Change failed"
     DOMAIN_STALE = "domain_stale", "Domain is stale"
     PRUNE_FAILED = "prune_failed", "Prune failed"
+    DOMAIN_ERROR = "domain_error", "Domain in error"
     DOMAIN_NOT_READY = "domain_not_ready", "Domain not ready"
     MAILBOX_PENDING = "mailbox_pending", "Mailbox stuck pending"
+    MAILBOX_LOCKED = "mailbox_locked", "Mailbox locked by the vendor"
     VENDOR_UNREACHABLE = "vendor_unreachable", "Vendor unreachable"
+    VENDOR_AUTH = "vendor_auth", "Vendor refused our credentials"
 
     @property
     def default_severity(self) -> Severity:
-        return {
-            "operation_failed": Severity.MEDIUM,
-            "domain_stale": Severity.HIGH,
-            "prune_failed": Severity.HIGH,
-            "domain_not_ready": Severity.MEDIUM,
-            "mailbox_pending": Severity.MEDIUM,
-            "vendor_unreachable": Severity.HIGH,
-        }[self.value]
+        return _ALERT_SEVERITY[self.value]
+
+
+_ALERT_SEVERITY = {
+    "operation_failed": Severity.MEDIUM,
+    "domain_stale": Severity.HIGH,
+    "prune_failed": Severity.HIGH,
+    "domain_error": Severity.HIGH,
+    "domain_not_ready": Severity.MEDIUM,
+    "mailbox_pending": Severity.MEDIUM,
+    "mailbox_locked": Severity.MEDIUM,
+    "vendor_unreachable": Severity.HIGH,
+    "vendor_auth": Severity.HIGH,
+}
+colours(AlertKind, {kind: Severity(sev).colour for kind, sev in _ALERT_SEVERITY.items()})

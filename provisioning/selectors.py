@@ -1,13 +1,14 @@
-"""Reads of the provisioning app, scoped to the user asking."""
+"""Reads of the engine, scoped to the user asking."""
 
 from __future__ import annotations
 
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
-from panel.choices import Severity
-from provisioning.choices import OperationState
-from provisioning.models import Alert, Operation, VendorAccount
+from core.choices import Severity
+from provisioning import targets
+from provisioning.choices import OPEN_OPERATION_STATES, OperationState
+from provisioning.models import Alert, Attempt, Operation, VendorAccount
 
 
 def _scope(queryset: QuerySet, user) -> QuerySet:
@@ -20,32 +21,73 @@ def _scope(queryset: QuerySet, user) -> QuerySet:
 _OPERATION_SECRETS = ("secret_payload", "vendor_account__credentials")
 
 
-def operation_list(*, user, state: str = "", target_type: str = "", target_id: int | None = None) -> QuerySet:
+def operation_list(*, user, state: str = "", target_type: str = "", target_id: int | None = None,
+                   customer=None, open_only: bool = False) -> QuerySet:
     qs = _scope(Operation.objects.select_related("vendor_account", "customer", "requested_by")
                 .defer(*_OPERATION_SECRETS), user)
     if state in OperationState.values:
         qs = qs.filter(state=state)
+    if open_only:
+        qs = qs.filter(state__in=OPEN_OPERATION_STATES)
     if target_type and target_id is not None:
         qs = qs.filter(target_type=target_type, target_id=target_id)
+    if customer is not None:
+        qs = qs.filter(customer=customer)
     return qs.order_by("-id")
 
 
 def operation_get(*, user, pk: int) -> Operation:
-    qs = Operation.objects.select_related("vendor_account", "customer").defer(*_OPERATION_SECRETS)
+    qs = Operation.objects.select_related("vendor_account", "customer", "requested_by", "cancelled_by").defer(
+        *_OPERATION_SECRETS)
     return get_object_or_404(_scope(qs, user), pk=pk)
 
 
-def alert_list(*, user, include_resolved: bool = False) -> QuerySet:
-    qs = _scope(Alert.objects.select_related("customer", "acknowledged_by"), user)
-    if not include_resolved:
+def operation_attempts(*, operation: Operation) -> QuerySet:
+    return Attempt.objects.filter(operation=operation).order_by("id")
+
+
+def open_operations(*, target_type: str, target_id: int) -> list[Operation]:
+    """The target's operations not yet ended (a new change waits for them), oldest first."""
+    return list(Operation.objects.filter(target_type=target_type, target_id=target_id,
+                                         state__in=OPEN_OPERATION_STATES).order_by("id").defer(*_OPERATION_SECRETS))
+
+
+def has_open_operations(*, target_type: str, target_id: int) -> bool:
+    return Operation.objects.filter(target_type=target_type, target_id=target_id,
+                                    state__in=OPEN_OPERATION_STATES).exists()
+
+
+def operation_counts() -> dict[str, int]:
+    """Open and failed operations by state, for the dashboard: counted over an index, not a table scan."""
+    return dict(Operation.objects.filter(state__in=[*OPEN_OPERATION_STATES, OperationState.FAILED])
+                .values_list("state").annotate(n=Count("id")).order_by())
+
+
+def target_labels(rows) -> dict[tuple[str, int], str]:
+    """Names of the targets of a page of operations or alerts (one query per target type)."""
+    return targets.labels_for([(r.target_type, r.target_id) for r in rows])
+
+
+def alert_list(*, user, include_resolved: bool = False, resolved_only: bool = False, severity: str = "",
+               target_type: str = "", target_id: int | None = None) -> QuerySet:
+    qs = _scope(Alert.objects.select_related("customer", "acknowledged_by", "resolved_by"), user)
+    if resolved_only:
+        qs = qs.filter(resolved_at__isnull=False)
+    elif not include_resolved:
         qs = qs.filter(resolved_at__isnull=True)
-    # Open before resolved on every database, then the most urgent, then the newest.
+    if severity in Severity.values:
+        qs = qs.filter(severity=severity)
+    if target_type and target_id is not None:
+        qs = qs.filter(target_type=target_type, target_id=target_id)
+    # Open before resolved on every database, then the most urgent, then the oldest open first.
     severity_rank = Case(*(When(severity=s, then=Value(s.rank)) for s in Severity), output_field=IntegerField())
-    return qs.order_by(F("resolved_at").asc(nulls_first=True), severity_rank, "-opened_at")
+    if resolved_only:
+        return qs.order_by("-resolved_at", "-id")
+    return qs.order_by(F("resolved_at").asc(nulls_first=True), severity_rank, "opened_at", "id")
 
 
 def alert_get(*, user, pk: int) -> Alert:
-    return get_object_or_404(_scope(Alert.objects.all(), user), pk=pk)
+    return get_object_or_404(_scope(Alert.objects.select_related("customer", "operation"), user), pk=pk)
 
 
 def alert_counts(*, user) -> dict[str, int]:
@@ -56,9 +98,33 @@ def alert_counts(*, user) -> dict[str, int]:
     return {"open": open_total, "high": high}
 
 
+def high_alerts(*, user, limit: int = 5) -> list[Alert]:
+    """The open high-priority alerts for the banner on every staff page, oldest first."""
+    return list(_scope(Alert.objects.filter(resolved_at__isnull=True, severity=Severity.HIGH), user)
+                .order_by("opened_at", "id")[:limit])
+
+
 def vendor_account_list(*, user, capability: str = "") -> list[VendorAccount]:
     """Active vendor accounts, optionally only those whose vendor has ``capability``."""
-    accounts = list(VendorAccount.objects.filter(is_active=True).order_by("name"))
+    accounts = list(VendorAccount.objects.filter(is_active=True).defer("credentials").order_by("name"))
     if capability:
         accounts = [a for a in accounts if a.profile.can(capability)]
     return accounts
+
+
+def vendor_account_get(*, user, pk: int) -> VendorAccount:
+    return get_object_or_404(VendorAccount.objects.all(), pk=pk)
+
+
+def with_targets(rows) -> list:
+    """Give each operation or alert of a page its target's name and link (one query per type)."""
+    rows = list(rows)
+    labels = target_labels(rows)
+    for row in rows:
+        row.target_label = labels.get((row.target_type, row.target_id), f"{row.target_type} #{row.target_id} (gone)")
+        try:
+            row.target_url = targets.get(row.target_type).url(row.target_id) if (
+                row.target_type, row.target_id) in labels else ""
+        except LookupError:
+            row.target_url = ""
+    return rows

@@ -1,4 +1,5 @@
-"""Staff pages for operations (the outbox) and alerts, and the live alert badge."""
+"""Staff pages of the engine: operations (the outbox) with their attempts, the alert desk, and the
+live banner and badge every staff page carries."""
 
 from __future__ import annotations
 
@@ -6,35 +7,43 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from panel.views_helpers import (
+from core.choices import Severity
+from core.views import (
     filter_param,
     paginate,
     query_string_without_page,
     redirect_after_post,
+    render_list,
     render_page,
     staff_required,
 )
-from provisioning import selectors, services
+from provisioning import selectors, services, targets
 from provisioning.choices import OperationState
+from provisioning.forms import CancelForm
 
 
 @staff_required
 def operation_list(request):
     state = filter_param(request, "state", choices=OperationState.values)
     page = paginate(request, selectors.operation_list(user=request.user, state=state))
-    return render_page(
-        request, "provisioning/operation_list.html",
-        {"page": page, "state": state, "states": OperationState.choices, "qs": query_string_without_page(request)},
-        partial="operation-table",
-    )
+    page.object_list = selectors.with_targets(page.object_list)
+    return render_list(request, "provisioning/operation_list.html", {
+        "page": page, "qs": query_string_without_page(request), "search": None,
+        "filters": [("state", "Any state", OperationState.choices, state)],
+        "rows_template": "provisioning/rows/operations.html",
+    }, table_id="operation-table")
 
 
 @staff_required
 def operation_detail(request, pk: int):
     operation = selectors.operation_get(user=request.user, pk=pk)
-    return render_page(request, "provisioning/operation_detail.html", {"operation": operation})
+    selectors.with_targets([operation])
+    return render_page(request, "provisioning/operation_detail.html", {
+        "operation": operation, "attempts": selectors.operation_attempts(operation=operation),
+        "prerequisites": list(operation.depends_on.all().only("id", "summary", "state")),
+        "cancel_form": CancelForm()})
 
 
 @staff_required
@@ -46,32 +55,91 @@ def operation_retry(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{operation} queued again.")
-    return redirect_after_post(request, reverse("operation_detail", args=[operation.pk]))
+        messages.success(request, f"“{operation.summary}” queued again.")
+    return redirect_after_post(request, reverse("provisioning:operation_detail", args=[operation.pk]))
+
+
+@staff_required
+@require_POST
+def operation_cancel(request, pk: int):
+    operation = selectors.operation_get(user=request.user, pk=pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.operation_cancel(operation=operation, reason=form.cleaned_data["reason"],
+                                      acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"“{operation.summary}” cancelled.")
+    else:
+        messages.error(request, "Say why the change is cancelled.")
+    return redirect_after_post(request, reverse("provisioning:operation_detail", args=[operation.pk]))
 
 
 @staff_required
 def alert_list(request):
-    show_resolved = request.GET.get("resolved") == "1"
-    page = paginate(request, selectors.alert_list(user=request.user, include_resolved=show_resolved))
-    return render_page(
-        request, "provisioning/alert_list.html",
-        {"page": page, "show_resolved": show_resolved, "qs": query_string_without_page(request)},
-        partial="alert-table",
-    )
+    """The alert desk: open alerts by severity and age; the history of resolved ones."""
+    show = filter_param(request, "show", choices=["open", "resolved"]) or "open"
+    severity = filter_param(request, "severity", choices=Severity.values)
+    page = paginate(request, selectors.alert_list(user=request.user, resolved_only=show == "resolved",
+                                                  severity=severity))
+    page.object_list = selectors.with_targets(page.object_list)
+    return render_list(request, "provisioning/alert_list.html", {
+        "page": page, "qs": query_string_without_page(request), "search": None, "show": show,
+        "filters": [("severity", "Any severity", Severity.choices, severity)],
+        "extra_params": {"show": show},
+        "rows_template": "provisioning/rows/alerts.html",
+    }, table_id="alert-table")
+
+
+def _alert_context(request, alert) -> dict:
+    selectors.with_targets([alert])
+    try:
+        fix_url = targets.get(alert.target_type).fix_url(alert.target_id, alert.kind)
+    except LookupError:
+        fix_url = ""
+    return {"alert": alert, "fix_url": f"{fix_url}?alert={alert.pk}&kind={alert.kind}" if fix_url else "",
+            "operation": alert.operation}
+
+
+@staff_required
+def alert_detail(request, pk: int):
+    alert = selectors.alert_get(user=request.user, pk=pk)
+    return render_page(request, "provisioning/alert_detail.html", _alert_context(request, alert))
+
+
+@staff_required
+@require_GET
+def alert_status(request, pk: int):
+    """The alert's live part: open until the vendor says the cause is gone (286 once resolved)."""
+    alert = selectors.alert_get(user=request.user, pk=pk)
+    response = render(request, "provisioning/alert_detail.html#alert-status", _alert_context(request, alert))
+    if alert.resolved_at:
+        response.status_code = 286
+    return response
 
 
 @staff_required
 @require_POST
 def alert_acknowledge(request, pk: int):
     alert = selectors.alert_get(user=request.user, pk=pk)
-    services.alert_acknowledge(alert=alert, acting_user=request.user)
-    if request.htmx:
-        return render(request, "provisioning/alert_list.html#alert-row", {"alert": alert})
-    return redirect_after_post(request, reverse("alert_list"))
+    alert = services.alert_acknowledge(alert=alert, acting_user=request.user)
+    if request.htmx and request.POST.get("row"):
+        selectors.with_targets([alert])
+        return render(request, "provisioning/rows/alerts.html#alert-row", {"alert": alert})
+    messages.success(request, "Acknowledged: it stays open until the vendor says the cause is gone.")
+    return redirect_after_post(request, reverse("provisioning:alert_detail", args=[alert.pk]))
 
 
 @staff_required
 def alert_badge(request):
     """The navigation's alert badge; polled by every staff page."""
     return render(request, "base.html#alert-badge", {})
+
+
+@staff_required
+def alert_banner(request):
+    """The high-priority banner at the top of every staff page; polled by every staff page."""
+    high = selectors.with_targets(selectors.high_alerts(user=request.user))
+    return render(request, "base.html#alert-banner", {"high_alerts": high})

@@ -86,6 +86,8 @@ Choices where the doc is silent:
 * Not modelled: other resellers' trees (the single API user owns the whole estate), IP-based authentication
   details for Securemail outbound, package ``cancelled`` state.
 * No rate limits are documented; the ``throttle`` fault answers 429 in the error shape.
+* Sandbox extra: ``GET /webmail/login?token=...`` stands in for webmail's token login (the doc does not say
+  where a token is used): a token from ``token.json`` signs its mailbox in once, within its five minutes.
 """
 
 from __future__ import annotations
@@ -293,6 +295,7 @@ class Sandbox(VendorSandbox):
     """The SYNAQ reseller API v6.3: SWSS-authenticated JSON with asynchronous, polled actions."""
 
     name = "synaq"
+    public_endpoints = frozenset({"webmail_login"})
     default_delays = {"action": 1.0, "archive_action": 5.0, "action_queue": 0.0}
 
     # ---- routing -----------------------------------------------------------------------------------------
@@ -344,7 +347,19 @@ class Sandbox(VendorSandbox):
         for path, methods, endpoint in table:
             for suffix in (".json", ""):
                 rules.append(Rule(API + path + suffix, methods=methods, endpoint=endpoint))
+        # Sandbox extra (the doc is silent on where a token is used): webmail's token login page.
+        rules.append(Rule("/webmail/login", methods=["GET"], endpoint="webmail_login"))
         return rules
+
+    def on_webmail_login(self, request: Request) -> Response:
+        """Stand-in for webmail's token login: a fresh, unused token signs its mailbox in, once."""
+        now = self.clock.now()
+        self.webmail_tokens = {t: v for t, v in self.webmail_tokens.items() if v[1] > now}
+        entry = self.webmail_tokens.pop(request.args.get("token", ""), None)
+        mailbox = self.mailboxes.get(entry[0]) if entry else None
+        if mailbox is None:
+            return Response("<h1>Login link expired or invalid</h1>", status=401, content_type="text/html")
+        return Response(f"<h1>Webmail: signed in as {mailbox['email']}</h1>", status=200, content_type="text/html")
 
     def dispatch(self, request: Request, path: str) -> Response:
         """The base dispatch, with this module's validation and refusal exceptions answered in shape."""
@@ -368,6 +383,7 @@ class Sandbox(VendorSandbox):
         self.api_user = DEMO_USER
         self.api_key = DEMO_KEY
         self.used_salts: set[tuple[str, str]] = set()
+        self.webmail_tokens: dict[str, tuple[str, float]] = {}
         self.ous: dict[str, dict[str, Any]] = {}
         self.packages: dict[str, dict[str, Any]] = {}
         self.domains: dict[str, dict[str, Any]] = {}
@@ -1235,7 +1251,9 @@ class Sandbox(VendorSandbox):
         if record["state"] != "active":
             raise Refused(409, f"A mailbox in the {record['state']} state cannot log in to webmail")
         expiry = self._now_dt() + timedelta(seconds=TOKEN_TTL)
-        return _json({"authentication_token": f"{self.rng.getrandbits(128):032x}",
+        token = f"{self.rng.getrandbits(128):032x}"
+        self.webmail_tokens[token] = (record["guid"], self.clock.now() + TOKEN_TTL)
+        return _json({"authentication_token": token,
                       "authentication_token_expiry": expiry.strftime("%Y-%m-%dT%H:%M:%S%z")})
 
     # ---- actions: creation -------------------------------------------------------------------------------

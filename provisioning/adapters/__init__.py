@@ -1,6 +1,6 @@
-"""Vendor adapters: one module per vendor, named as its sandbox module (``sandbox/<vendor>.py``).
+"""The adapter contract (:mod:`.base`) and the vendor HTTP edge (:mod:`.http`).
 
-An adapter turns an :class:`~provisioning.models.Operation` into calls to its vendor's API and
-answers with an :class:`~provisioning.adapters.base.Outcome`; HTTP failures become the typed
-errors of :mod:`provisioning.adapters.base` at the edge.
+Each vendor's adapter lives in ``provisioning/vendors/<vendor>/``, named as its sandbox module
+(``sandbox/<vendor>.py``): a client built on :class:`.http.VendorClient` and one handler per
+operation kind it supports.
 """

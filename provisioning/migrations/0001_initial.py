@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import panel.crypto
+import core.crypto
 from django.conf import settings
 from django.db import migrations, models
 
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('synaq', 'SYNAQ'), ('greenview', 'Greenview Data'), ('hostway', 'Hostway'), ('rackspace', 'Rackspace Email'), ('basekit', 'BaseKit')], max_length=16)),
                 ('name', models.CharField(max_length=100, unique=True)),
                 ('base_url', models.URLField(help_text='The API root, e.g. https://api.vendor.example', max_length=300)),
-                ('credentials', panel.crypto.EncryptedJSONField(blank=True, help_text='Encrypted at rest; never shown back in full.', null=True)),
+                ('credentials', core.crypto.EncryptedJSONField(blank=True, help_text='Encrypted at rest; never shown back in full.', null=True)),
                 ('root_id', models.CharField(blank=True, help_text='The vendor-side root: SYNAQ reseller GUID, Hostway account, ...', max_length=128)),
                 ('is_active', models.BooleanField(default=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('target_type', models.CharField(choices=[('customer', 'Customer'), ('domain', 'Domain'), ('mailbox', 'Mailbox'), ('vendor_account', 'Vendor account')], max_length=16)),
                 ('target_id', models.BigIntegerField()),
                 ('payload', models.JSONField(blank=True, default=dict)),
-                ('secret_payload', panel.crypto.EncryptedJSONField(blank=True, null=True)),
+                ('secret_payload', core.crypto.EncryptedJSONField(blank=True, null=True)),
                 ('attempts', models.PositiveIntegerField(default=0)),
                 ('polls', models.PositiveIntegerField(default=0)),
                 ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now)),

@@ -36,7 +36,7 @@ def test_staff_signs_in_and_creates_a_customer(page, live_server):
     page.fill("#id_reference", "ACME-001")
     page.fill("#id_email", "ops@acme.example")
     page.click("button:has-text('Create customer')")
-    page.wait_for_selector("h2:has-text('Acme Trading')")
+    page.wait_for_selector("h1:has-text('Acme Trading')")
     customer = Customer.objects.get()
     assert (customer.name, customer.reference) == ("Acme Trading", "ACME-001")
     assert page.url == f"{live_server.url}/customers/{customer.pk}/"
@@ -44,7 +44,7 @@ def test_staff_signs_in_and_creates_a_customer(page, live_server):
 
 def test_customer_domain_and_mailbox_created_in_the_browser_queue_one_operation_each(page, live_server):
     StaffFactory(username="ann")
-    VendorAccountFactory(kind="synaq", name="SYNAQ test")
+    VendorAccountFactory(kind="basekit", name="BaseKit test")
     _sign_in(page, live_server, "ann")
     _create_customer(page, live_server, "Blue Crane", "BLUE-002")
     page.fill("#id_name", "bluecrane.example")
@@ -54,7 +54,7 @@ def test_customer_domain_and_mailbox_created_in_the_browser_queue_one_operation_
     page.fill("#id_first_name", "Front")
     page.fill("#id_password", "a-long-password-1")
     page.click("button:has-text('Add mailbox')")
-    page.wait_for_selector("h2:has-text('bookings@bluecrane.example')")
+    page.wait_for_selector("h1:has-text('bookings@bluecrane.example')")
     domain = Domain.objects.get()
     mailbox = Mailbox.objects.get()
     assert list(Operation.objects.order_by("id").values_list("kind", "target_id")) == [
@@ -63,7 +63,7 @@ def test_customer_domain_and_mailbox_created_in_the_browser_queue_one_operation_
 
 def test_an_invalid_domain_shows_the_error_beside_the_field_without_leaving_the_page(page, live_server):
     StaffFactory(username="ann")
-    VendorAccountFactory(kind="synaq", name="SYNAQ test")
+    VendorAccountFactory(kind="basekit", name="BaseKit test")
     _sign_in(page, live_server, "ann")
     _create_customer(page, live_server, "Karoo Solar", "KARO-3")
     detail_url = page.url

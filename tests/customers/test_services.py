@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.models import AuditEvent
 from customers import services
 from customers.models import Customer, Domain, Mailbox
-from panel.models import AuditEvent
-from provisioning.choices import OperationKind, OperationState, TargetType
+from provisioning.choices import OperationState
 from provisioning.models import Operation
 from tests.factories import CustomerFactory, DomainFactory, VendorAccountFactory
 
@@ -49,7 +49,7 @@ def test_domain_create_writes_domain_and_one_create_operation(staff):
     assert domain.name == "example.co.za"
     operation = Operation.objects.get()
     assert (operation.kind, operation.target_type, operation.target_id) == (
-        OperationKind.DOMAIN_CREATE, TargetType.DOMAIN, domain.pk)
+        "domain.create", "domain", domain.pk)
     assert operation.state == OperationState.PENDING and operation.requested_by == staff
 
 
@@ -60,7 +60,7 @@ def test_domain_create_rolls_back_domain_and_operation_when_a_later_step_fails(s
     def broken_audit(**kwargs):
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr(services, "audit_record", broken_audit)
+    monkeypatch.setattr("customers.services.domain.audit_record", broken_audit)
     with pytest.raises(RuntimeError):
         services.domain_create(customer=customer, vendor_account=account, name="example.com", acting_user=staff)
     assert not Domain.objects.exists()
@@ -69,7 +69,8 @@ def test_domain_create_rolls_back_domain_and_operation_when_a_later_step_fails(s
 
 def test_mailbox_create_rolls_back_mailbox_and_operation_when_a_later_step_fails(staff, monkeypatch):
     domain = DomainFactory()
-    monkeypatch.setattr(services, "audit_record", lambda **kw: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr("customers.services.mailbox.audit_record",
+                        lambda **kw: (_ for _ in ()).throw(RuntimeError("boom")))
     with pytest.raises(RuntimeError):
         services.mailbox_create(domain=domain, local_part="jo", password="a-long-password-1", acting_user=staff)
     assert not Mailbox.objects.exists()
@@ -95,7 +96,7 @@ def test_mailbox_create_queues_operation_with_password_encrypted(staff):
     domain = DomainFactory()
     mailbox = services.mailbox_create(domain=domain, local_part="Jane.Smith", password="a-long-password-1",
                                       first_name="Jane", acting_user=staff)
-    operation = Operation.objects.get(target_type=TargetType.MAILBOX, target_id=mailbox.pk)
+    operation = Operation.objects.get(target_type="mailbox", target_id=mailbox.pk)
     assert mailbox.local_part == "jane.smith"
     assert operation.secret_payload == {"password": "a-long-password-1"}
     assert "password" not in operation.payload

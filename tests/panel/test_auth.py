@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client):
-    response = client.get(reverse("customer_list"))
+    response = client.get(reverse("customers:customer_list"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
@@ -38,7 +38,7 @@ def test_repeated_failed_sign_ins_lock_the_user_out(client, settings):
 
 def test_a_customer_user_cannot_open_staff_pages(client):
     client.force_login(UserFactory())
-    assert client.get(reverse("customer_list")).status_code == 403
+    assert client.get(reverse("customers:customer_list")).status_code == 403
 
 
 def test_sign_out_needs_a_post_and_ends_the_session(staff_client):
@@ -48,7 +48,7 @@ def test_sign_out_needs_a_post_and_ends_the_session(staff_client):
 
 
 def test_an_htmx_poll_after_the_session_ended_gets_a_client_redirect_to_sign_in(client):
-    response = client.get(reverse("alert_badge"), headers={"HX-Request": "true",
+    response = client.get(reverse("provisioning:alert_badge"), headers={"HX-Request": "true",
                                                            "HX-Current-URL": "http://testserver/customers/"})
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/login/?next=%2Fcustomers%2F"

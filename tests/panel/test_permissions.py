@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from customers import selectors
 from provisioning import services
-from provisioning.choices import AlertKind, TargetType
-from tests.factories import DomainFactory, MailboxFactory, MembershipFactory, UserFactory
+from provisioning.choices import AlertKind
+from tests.factories import DomainFactory, MailboxFactory, MembershipFactory, UserFactory, queue_operation
 
 pytestmark = pytest.mark.django_db
 
@@ -17,10 +17,8 @@ pytestmark = pytest.mark.django_db
 def estate(staff):
     mailbox = MailboxFactory()
     domain = mailbox.domain
-    operation = services.operation_enqueue(kind="domain.create", target=domain, target_type=TargetType.DOMAIN,
-                                           vendor_account=domain.vendor_account, customer=domain.customer,
-                                           acting_user=staff)
-    alert = services.alert_open(kind=AlertKind.DOMAIN_STALE, target_type=TargetType.DOMAIN, target_id=domain.pk,
+    operation = queue_operation(domain, "domain.create", acting_user=staff)
+    alert = services.alert_open(kind=AlertKind.DOMAIN_STALE, target_type="domain", target_id=domain.pk,
                                 customer=domain.customer, title="stale")
     return {"customer": domain.customer, "domain": domain, "mailbox": mailbox, "operation": operation,
             "alert": alert}
@@ -29,22 +27,22 @@ def estate(staff):
 def _urls(e):
     return [
         ("get", reverse("dashboard")),
-        ("get", reverse("customer_list")),
-        ("get", reverse("customer_create")),
-        ("get", reverse("customer_detail", args=[e["customer"].pk])),
-        ("get", reverse("customer_edit", args=[e["customer"].pk])),
-        ("post", reverse("domain_create", args=[e["customer"].pk])),
-        ("get", reverse("domain_list")),
-        ("get", reverse("domain_detail", args=[e["domain"].pk])),
-        ("post", reverse("mailbox_create", args=[e["domain"].pk])),
-        ("get", reverse("mailbox_list")),
-        ("get", reverse("mailbox_detail", args=[e["mailbox"].pk])),
-        ("get", reverse("operation_list")),
-        ("get", reverse("operation_detail", args=[e["operation"].pk])),
-        ("post", reverse("operation_retry", args=[e["operation"].pk])),
-        ("get", reverse("alert_list")),
-        ("get", reverse("alert_badge")),
-        ("post", reverse("alert_acknowledge", args=[e["alert"].pk])),
+        ("get", reverse("customers:customer_list")),
+        ("get", reverse("customers:customer_create")),
+        ("get", reverse("customers:customer_detail", args=[e["customer"].pk])),
+        ("get", reverse("customers:customer_edit", args=[e["customer"].pk])),
+        ("post", reverse("customers:domain_create", args=[e["customer"].pk])),
+        ("get", reverse("customers:domain_list")),
+        ("get", reverse("customers:domain_detail", args=[e["domain"].pk])),
+        ("post", reverse("customers:mailbox_create", args=[e["domain"].pk])),
+        ("get", reverse("customers:mailbox_list")),
+        ("get", reverse("customers:mailbox_detail", args=[e["mailbox"].pk])),
+        ("get", reverse("provisioning:operation_list")),
+        ("get", reverse("provisioning:operation_detail", args=[e["operation"].pk])),
+        ("post", reverse("provisioning:operation_retry", args=[e["operation"].pk])),
+        ("get", reverse("provisioning:alert_list")),
+        ("get", reverse("provisioning:alert_badge")),
+        ("post", reverse("provisioning:alert_acknowledge", args=[e["alert"].pk])),
     ]
 
 
@@ -90,10 +88,8 @@ def test_a_customer_user_gets_404_for_another_customers_mailbox_operation_and_al
 
     own = MembershipFactory()
     other = MailboxFactory()
-    operation = services.operation_enqueue(kind="mailbox.create", target=other, target_type=TargetType.MAILBOX,
-                                           vendor_account=other.domain.vendor_account,
-                                           customer=other.domain.customer, acting_user=staff)
-    alert = services.alert_open(kind=AlertKind.MAILBOX_PENDING, target_type=TargetType.MAILBOX, target_id=other.pk,
+    operation = queue_operation(other, "mailbox.create", acting_user=staff)
+    alert = services.alert_open(kind=AlertKind.MAILBOX_PENDING, target_type="mailbox", target_id=other.pk,
                                 customer=other.domain.customer, title="pending")
     with pytest.raises(Http404):
         selectors.mailbox_get(user=own.user, pk=other.pk)

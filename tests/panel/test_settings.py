@@ -53,4 +53,4 @@ def test_production_refuses_to_start_without_a_field_encryption_key():
 
 def test_an_invalid_field_encryption_key_fails_the_system_check():
     result = _manage("check", **{**PRODUCTION_ENV, "FIELD_ENCRYPTION_KEY": "not-a-fernet-key"})
-    assert result.returncode != 0 and "panel.E002" in result.stderr
+    assert result.returncode != 0 and "core.E002" in result.stderr

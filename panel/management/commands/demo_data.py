@@ -1,5 +1,8 @@
 """``manage.py demo_data``: a staff login, vendor accounts on the sandboxes, and a few customers.
 
+The SYNAQ customer orders a CloudMail package and gets a domain provisioned at once with two
+mailboxes: once ``make run``'s worker is up, those operations really go to the SYNAQ sandbox.
+
 Idempotent: run again, it adds nothing, sets the admin's password back to the one kept in
 ``var/demo-login.txt`` (so the printed login always works), and reprints the login.
 """
@@ -14,8 +17,11 @@ from django.db import transaction
 
 from customers import services as customer_services
 from customers.models import Customer, User
-from provisioning.choices import VendorKind
+from provisioning.choices import Capability, VendorKind
 from provisioning.models import VendorAccount
+from provisioning.services.reads import vendor_catalog
+from sandbox import build_app
+from sandbox.testing import running_sandbox
 
 # Which seeded sandbox id is each vendor's root (reseller GUID, account, ...).
 ROOT_ID_KEYS = {
@@ -25,7 +31,10 @@ ROOT_ID_KEYS = {
     VendorKind.RACKSPACE: "account",
     VendorKind.BASEKIT: "account_holder_ref",
 }
+# Where each vendor's single sign-on lands in the sandbox.
+OPTIONS = {VendorKind.SYNAQ: {"webmail_url": "{sandbox}/synaq/webmail/login?token={token}"}}
 
+ADDRESS = {"address_line_1": "20 Long Street", "city": "Cape Town", "postal_code": "8001", "country": "ZA"}
 DEMO_CUSTOMERS = [
     # name, reference, contact, e-mail, vendor, domain, mailboxes
     ("Acme Trading (Pty) Ltd", "ACME-001", "Thandi Nkosi", "thandi@acme-trading.co.za", VendorKind.SYNAQ,
@@ -37,6 +46,7 @@ DEMO_CUSTOMERS = [
     ("Harbour Books", "HARB-004", "Sam Jones", "sam@harbourbooks.example", VendorKind.BASEKIT,
      "harbourbooks.example", ["sam"]),
 ]
+CLOUDMAIL = ("SYN-CMS", ["SYN-CMS-BASIC-02", "SYN-CM-PREM-25-ARCH"])
 
 
 class Command(BaseCommand):
@@ -70,11 +80,10 @@ class Command(BaseCommand):
         return admin, password
 
     def _vendor_accounts(self) -> None:
-        from sandbox import build_app
-
         config = build_app().config()
         for kind in VendorKind:
             vendor = config[kind.value]
+            options = {k: v.replace("{sandbox}", settings.SANDBOX_URL) for k, v in OPTIONS.get(kind, {}).items()}
             VendorAccount.objects.update_or_create(
                 name=f"{kind.label} (sandbox)",
                 defaults={
@@ -82,8 +91,18 @@ class Command(BaseCommand):
                     "base_url": f"{settings.SANDBOX_URL}/{kind.value}",
                     "credentials": vendor["credentials"],
                     "root_id": str(vendor["seeded"].get(ROOT_ID_KEYS[kind], "")),
+                    "options": options,
                 },
             )
+
+    def _catalog(self, account: VendorAccount) -> dict:
+        """The vendor's live catalogue, asked of a sandbox started for the moment (make run's is not up yet)."""
+        with running_sandbox(vendors=[account.kind]) as sandbox:
+            probe = VendorAccount(pk=None, kind=account.kind, name=account.name, credentials=account.credentials,
+                                  root_id=account.root_id, base_url=sandbox.base_url(account.kind))
+            catalog = vendor_catalog(account=probe, refresh=True)
+        VendorAccount.objects.filter(pk=account.pk).update(catalog=catalog)
+        return catalog
 
     @transaction.atomic
     def _customers(self, admin: User) -> None:
@@ -91,15 +110,23 @@ class Command(BaseCommand):
             return
         for name, reference, contact, email, kind, domain_name, mailboxes in DEMO_CUSTOMERS:
             customer = customer_services.customer_create(
-                name=name, reference=reference, contact_name=contact, email=email, acting_user=admin,
+                name=name, reference=reference, contact_name=contact, email=email, acting_user=admin, **ADDRESS,
             )
             account = VendorAccount.objects.get(kind=kind)
+            package = None
+            catalog = self._catalog(account) if account.profile.can(Capability.PACKAGES) else {}
+            if catalog.get("products"):
+                package = customer_services.package_order(customer=customer, vendor_account=account, catalog=catalog,
+                                                          product_code=CLOUDMAIL[0], editions=CLOUDMAIL[1],
+                                                          acting_user=admin)
             domain = customer_services.domain_create(
-                customer=customer, vendor_account=account, name=domain_name, acting_user=admin,
+                customer=customer, vendor_account=account, name=domain_name, package=package,
+                provision_now=package is not None, catalog=catalog, acting_user=admin,
             )
             for local_part in mailboxes:
                 customer_services.mailbox_create(
-                    domain=domain, local_part=local_part, password=secrets.token_urlsafe(12),
-                    first_name=local_part.title(), acting_user=admin,
+                    domain=domain, local_part=local_part, password=secrets.token_urlsafe(12) + "-Aa1",
+                    first_name=local_part.title(), last_name=customer.name.split()[0],
+                    edition=package.editions[0] if package else "", acting_user=admin,
                 )
         self.stdout.write(f"Created {len(DEMO_CUSTOMERS)} demo customers.")

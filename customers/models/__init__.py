@@ -1,0 +1,15 @@
+"""Customers of the reseller, their users, and what they hold at vendors.
+
+Each service row keeps both sides: what the reseller asked for (``requested_state``) and what the
+vendor last said (``vendor_state``, ``vendor_id``, ``last_synced_at``). A local change becomes live
+only when its Operation (provisioning app) succeeds.
+"""
+
+from customers.models.domain import Domain, UsageReport
+from customers.models.mailbox import Mailbox
+from customers.models.package import DomainPackageLink, Package
+from customers.models.people import Customer, Membership, User
+from customers.models.vendor_customer import VendorCustomer
+
+__all__ = ["Customer", "Domain", "DomainPackageLink", "Mailbox", "Membership", "Package", "UsageReport", "User",
+           "VendorCustomer"]

@@ -1,0 +1,88 @@
+"""Who signs in, and the organisations the reseller sells to."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django_countries.fields import CountryField
+
+from core.choices import choice_accessor
+from core.db import choices_constraint
+from customers.choices import CustomerStatus, MembershipRole, StaffRole
+
+
+class User(AbstractUser):
+    """Anyone who signs in: reseller staff (``is_staff`` with a ``staff_role``) or a customer's user."""
+
+    staff_role = models.CharField(max_length=16, choices=StaffRole, blank=True, default=StaffRole.NONE)
+
+    class Meta:
+        constraints = [choices_constraint("staff_role", StaffRole, "user_staff_role_valid")]
+
+    @property
+    def is_reseller_staff(self) -> bool:
+        return self.is_active and self.is_staff
+
+
+class Customer(models.Model):
+    """An organisation the reseller sells email services to."""
+
+    name = models.CharField(max_length=200)
+    reference = models.CharField(
+        max_length=32, unique=True, help_text="The reseller's own account reference, e.g. from billing."
+    )
+    contact_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    vat_number = models.CharField("VAT number", max_length=32, blank=True)
+    # The postal address some vendors require for the customer's own account there (SYNAQ's OU).
+    address_line_1 = models.CharField("Address", max_length=200, blank=True)
+    address_line_2 = models.CharField("Address (line 2)", max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    province = models.CharField("Province or state", max_length=100, blank=True)
+    postal_code = models.CharField(max_length=16, blank=True)
+    country = CountryField(blank=True)
+    status = models.CharField(max_length=16, choices=CustomerStatus, default=CustomerStatus.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["name", "id"], name="customer_name_idx"),
+            models.Index(fields=["status"], name="customer_status_idx"),
+        ]
+        constraints = [choices_constraint("status", CustomerStatus, "customer_status_valid")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    status_choice = choice_accessor("status", CustomerStatus)
+
+    @property
+    def has_postal_address(self) -> bool:
+        return bool(self.address_line_1 and self.city and self.postal_code and self.country)
+
+    def postal_address(self) -> dict[str, str]:
+        """The address in the vendors' common shape (empty parts left out)."""
+        parts = {"line_1": self.address_line_1, "line_2": self.address_line_2, "city": self.city,
+                 "province": self.province, "postal_code": self.postal_code, "country": str(self.country or "")}
+        return {k: v for k, v in parts.items() if v}
+
+
+class Membership(models.Model):
+    """A user's place in a customer's organisation (self-service portal)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=MembershipRole, default=MembershipRole.USER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "customer"], name="membership_unique_user_customer"),
+            choices_constraint("role", MembershipRole, "membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.customer} ({self.role})"

@@ -1,0 +1,157 @@
+"""The customers app's target types, registered with the engine from ``CustomersConfig.ready()``.
+
+They tell the engine how to lock, name and link each object, and how a vendor's answer is written
+back (its id, its state, and the few attributes listed in ``writable_attrs``).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.urls import reverse
+
+from customers.choices import LinkState
+from customers.models import Customer, Domain, DomainPackageLink, Mailbox, Package, UsageReport, VendorCustomer
+from provisioning.targets import Facts, TargetType
+
+SECRET = "vendor_account__credentials"
+
+
+class CustomerTarget(TargetType):
+    name = "customer"
+    label = "Customer"
+    model = Customer
+    url_name = "customers:customer_detail"
+    state_field = None
+
+    def customer_id_of(self, obj) -> int:
+        return obj.pk
+
+
+class VendorCustomerTarget(TargetType):
+    name = "vendor_customer"
+    label = "Vendor-side account"
+    model = VendorCustomer
+    url_name = ""
+
+    def queryset(self):
+        return VendorCustomer.objects.select_related("customer", "vendor_account").defer(SECRET)
+
+    def describe(self, obj) -> str:
+        return f"{obj.vendor_account.kind_label} account of {obj.customer.name}"
+
+    def url(self, pk: int) -> str:
+        customer_id = VendorCustomer.objects.filter(pk=pk).values_list("customer_id", flat=True).first()
+        return CustomerTarget().url(customer_id) if customer_id else ""
+
+    def find(self, *, vendor_account_id: int, vendor_id: str) -> int | None:
+        return (VendorCustomer.objects.filter(vendor_account_id=vendor_account_id, vendor_id=vendor_id)
+                .values_list("pk", flat=True).first())
+
+
+class PackageTarget(TargetType):
+    name = "package"
+    label = "Package"
+    model = Package
+    url_name = "customers:package_detail"
+    writable_attrs = frozenset({"editions", "removed"})
+
+    def queryset(self):
+        return Package.objects.select_related("customer")
+
+    def describe(self, obj) -> str:
+        return f"{obj.product_name} of {obj.customer.name}"
+
+    def find(self, *, vendor_account_id: int, vendor_id: str) -> int | None:
+        return (Package.objects.filter(vendor_account_id=vendor_account_id, vendor_id=vendor_id)
+                .values_list("pk", flat=True).first())
+
+    def apply(self, pk: int, facts: Facts) -> None:
+        if facts.attrs.get("removed"):
+            Package.objects.filter(pk=pk).delete()
+            return
+        super().apply(pk, facts)
+
+
+class DomainTarget(TargetType):
+    """Besides id and state, a vendor may report a domain's service fields, DNS records, package
+    links (``links``: {package pk: "linked" | None}), a usage report, or its removal."""
+
+    name = "domain"
+    label = "Domain"
+    model = Domain
+    url_name = "customers:domain_detail"
+    writable_attrs = frozenset({"service_field_names", "service_field_values", "dns_records", "links", "usage",
+                                "removed"})
+
+    def queryset(self):
+        return Domain.objects.defer(SECRET)
+
+    def describe(self, obj) -> str:
+        return obj.name
+
+    def find(self, *, vendor_account_id: int, vendor_id: str) -> int | None:
+        return (Domain.objects.filter(vendor_account_id=vendor_account_id, vendor_id=vendor_id)
+                .values_list("pk", flat=True).first())
+
+    def fix_url(self, pk: int, alert_kind: str) -> str:
+        if alert_kind in ("domain_stale", "prune_failed", "domain_error"):
+            return reverse("customers:domain_fix", args=[pk])
+        return ""
+
+    @transaction.atomic
+    def apply(self, pk: int, facts: Facts) -> None:
+        attrs = dict(facts.attrs)
+        links = attrs.pop("links", None)
+        usage = attrs.pop("usage", None)
+        removed = attrs.pop("removed", False)
+        if removed:
+            DomainPackageLink.objects.filter(domain_id=pk).delete()
+            Domain.objects.filter(pk=pk).delete()
+            return
+        super().apply(pk, Facts(facts.vendor_id, facts.vendor_state, attrs))
+        for package_id, state in (links or {}).items():
+            if state is None:
+                DomainPackageLink.objects.filter(domain_id=pk, package_id=package_id).delete()
+            else:
+                DomainPackageLink.objects.update_or_create(domain_id=pk, package_id=package_id,
+                                                           defaults={"state": LinkState(state)})
+        if usage:
+            month = datetime.date.fromisoformat(usage["month"])
+            UsageReport.objects.update_or_create(domain_id=pk, month=month, defaults={
+                "data_as_at": usage.get("data_as_at", "")[:40], "editions": usage.get("editions", [])})
+
+
+class MailboxTarget(TargetType):
+    name = "mailbox"
+    label = "Mailbox"
+    model = Mailbox
+    url_name = "customers:mailbox_detail"
+    writable_attrs = frozenset({"edition", "package_id", "locked", "lock_type", "lock_reason_code", "lock_reason",
+                                "first_name", "last_name", "removed"})
+
+    def queryset(self):
+        return Mailbox.objects.select_related("domain").defer(f"domain__{SECRET}")
+
+    def describe(self, obj) -> str:
+        return obj.address
+
+    def customer_id_of(self, obj) -> int:
+        return obj.domain.customer_id
+
+    def vendor_account_id_of(self, obj) -> int:
+        return obj.domain.vendor_account_id
+
+    def find(self, *, vendor_account_id: int, vendor_id: str) -> int | None:
+        return (Mailbox.objects.filter(domain__vendor_account_id=vendor_account_id, vendor_id=vendor_id)
+                .values_list("pk", flat=True).first())
+
+    def apply(self, pk: int, facts: Facts) -> None:
+        if facts.attrs.get("removed"):
+            Mailbox.objects.filter(pk=pk).delete()
+            return
+        super().apply(pk, facts)
+
+
+TARGET_TYPES = (CustomerTarget(), VendorCustomerTarget(), PackageTarget(), DomainTarget(), MailboxTarget())

@@ -1,0 +1,12 @@
+"""Hostway email: domains that exist at the vendor, with mailboxes and everything around them."""
+
+from provisioning.choices import Capability as C
+from provisioning.choices import VendorKind
+from provisioning.vendors.profile import VendorProfile
+
+profile = VendorProfile(
+    VendorKind.HOSTWAY,
+    frozenset({C.DOMAINS, C.MAILBOXES, C.FORWARDS, C.AUTORESPONDERS, C.SPAM_LISTS, C.WEBMAIL, C.USAGE}),
+    edition_label="Mailbox type",
+    domain_origin="adopted",
+)

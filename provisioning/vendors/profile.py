@@ -1,0 +1,69 @@
+"""The capability declaration: what a vendor can do, and the actions its objects offer.
+
+Views, forms and the portal ask a vendor account's profile (``account.profile.can(...)``,
+``actions_for(...)``) and never test a vendor's name. A sixth vendor is one more profile with its
+adapter, and one sandbox module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from provisioning.adapters.base import Adapter
+from provisioning.choices import Capability, VendorKind
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """A button on an object's page: one operation kind, when it is offered, and what it costs."""
+
+    name: str
+    target: str
+    kind: str
+    label: str
+    explain: str = ""
+    # What staff lose if they go ahead (destructive actions say so before they confirm).
+    lost: str = ""
+    # Ask for the object's name to be typed before going ahead.
+    confirm: bool = False
+    # Vendor states the action is offered in; empty means any.
+    states: frozenset[str] = frozenset()
+    style: str = ""
+    # Customers may use it themselves in the self-service portal.
+    portal: bool = False
+    # What the reseller then asks the object to be (requested_state), e.g. "closed"; empty: unchanged.
+    requests_state: str = ""
+
+    def offered_in(self, vendor_state: str) -> bool:
+        return not self.states or vendor_state in self.states
+
+
+@dataclass(frozen=True)
+class VendorProfile:
+    """One vendor: its capabilities, its adapter (None until one is written), its object actions."""
+
+    kind: VendorKind
+    capabilities: frozenset[Capability]
+    adapter: type[Adapter] | None = None
+    actions: tuple[ActionSpec, ...] = ()
+    # What the vendor calls a mailbox's class of service, for form labels.
+    edition_label: str = "Edition"
+    # How a domain comes to the panel: "created" at the vendor, "adopted" (looked up), or held by a client.
+    domain_origin: str = "created"
+    # What of the customer the vendor needs to open the customer's own account there ("address").
+    account_requires: tuple[str, ...] = ()
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def can(self, capability: Capability | str) -> bool:
+        return capability in self.capabilities
+
+    def actions_for(self, target: str, vendor_state: str = "") -> list[ActionSpec]:
+        """The actions an object of ``target`` type offers in ``vendor_state``."""
+        return [a for a in self.actions if a.target == target and a.offered_in(vendor_state)]
+
+    def action(self, target: str, name: str) -> ActionSpec | None:
+        return next((a for a in self.actions if a.target == target and a.name == name), None)
+
+    @property
+    def label(self) -> str:
+        return VendorKind(self.kind).label
