@@ -124,6 +124,7 @@ def domain_unlink(*, domain: Domain, package: Package, acting_user) -> DomainPac
 @transaction.atomic
 def domain_set_service_fields(*, domain: Domain, fields: dict[str, str | None], acting_user) -> Domain:
     """Set the domain's service fields (the names its vendor asks for); secrets travel encrypted."""
+    domain = Domain.objects.select_for_update().get(pk=domain.pk)
     unknown = set(fields) - set(domain.service_field_names)
     if unknown:
         raise ValidationError(f"{domain.name} has no service fields {', '.join(sorted(unknown))}.")
@@ -132,7 +133,6 @@ def domain_set_service_fields(*, domain: Domain, fields: dict[str, str | None], 
     values = {k: v for k, v in values.items() if not (k in SECRET_FIELDS and not v)}
     if not values:
         raise ValidationError("Nothing to change.")
-    domain = Domain.objects.select_for_update().get(pk=domain.pk)
     domain.service_field_values = {**domain.service_field_values,
                                    **{k: (None if k in SECRET_FIELDS else v) for k, v in values.items()}}
     domain.save(update_fields=["service_field_values", "updated_at"])
