@@ -107,6 +107,7 @@ class DomainLinkForm(forms.Form):
                                                                   vendor_account=domain.vendor_account)
                                            .exclude(requested_state="deleted")
                                            .exclude(domain_links__domain=domain))
+        self.fields["package"].label_from_instance = lambda p: p.product_name
 
 
 class ServiceFieldsForm(forms.Form):

@@ -166,6 +166,8 @@ else:
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # The folder is polled; kombu's default of once a second would make every step wait for it.
+        "polling_interval": float(os.environ.get("BROKER_POLLING_INTERVAL", "0.05")),
     }
 # Queue names can be prefixed so concurrent runs (tests, the demo) sharing one Redis stay apart.
 CELERY_QUEUE_PREFIX = os.environ.get("CELERY_QUEUE_PREFIX", "test-" if TESTING else "")
@@ -179,6 +181,8 @@ PROVISIONING_MAX_ATTEMPTS = int(os.environ.get("PROVISIONING_MAX_ATTEMPTS", "10"
 PROVISIONING_MAX_POLLS = int(os.environ.get("PROVISIONING_MAX_POLLS", "200"))
 PROVISIONING_BACKOFF_SECONDS = float(os.environ.get("PROVISIONING_BACKOFF_SECONDS", "5"))
 PROVISIONING_BACKOFF_CAP_SECONDS = float(os.environ.get("PROVISIONING_BACKOFF_CAP_SECONDS", "900"))
+# A message not picked up within this long is taken as lost, and the sweep sends it again.
+PROVISIONING_REDISPATCH_SECONDS = float(os.environ.get("PROVISIONING_REDISPATCH_SECONDS", "60"))
 # A step due this soon rides a countdown as a hint (the row's due time stays the truth).
 PROVISIONING_HINT_SECONDS = float(os.environ.get("PROVISIONING_HINT_SECONDS", "20"))
 # Vendor HTTP: connect and read timeouts (seconds) and connections kept per vendor account.

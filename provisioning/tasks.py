@@ -11,10 +11,11 @@ from django.conf import settings
 
 from provisioning import services
 
+LEASE = settings.PROVISIONING_CLAIM_SECONDS
+
 
 @shared_task(name="provisioning.execute_operation", acks_late=True, ignore_result=True,
-             soft_time_limit=settings.PROVISIONING_CLAIM_SECONDS - 60,
-             time_limit=settings.PROVISIONING_CLAIM_SECONDS - 30)
+             soft_time_limit=max(LEASE * 0.8, LEASE - 60), time_limit=max(LEASE * 0.9, LEASE - 30))
 def execute_operation(operation_id: int) -> None:
     """Run one step of an operation; safe to run twice (the claim makes the second a no-op)."""
     services.operation_execute(operation_id=operation_id)

@@ -82,7 +82,8 @@ def domain_context(request, domain, *, mailbox_form=None, link_form=None, fields
         "can_packages": vendor.can(Capability.PACKAGES),
         "mailbox_form": mailbox_form or (MailboxCreateForm(domain=domain) if can_mailboxes else None),
         "link_form": link_form or (DomainLinkForm(domain=domain) if vendor.can(Capability.PACKAGES) else None),
-        "fields_form": fields_form or (ServiceFieldsForm(domain=domain) if domain.service_field_names else None),
+        "fields_form": fields_form or (ServiceFieldsForm(domain=domain, prefix="fields")
+                                       if domain.service_field_names else None),
         "usage": selectors.usage_reports(domain=domain) if vendor.can(Capability.USAGE) else [],
         **live_context(request, target_type="domain", pk=domain.pk),
     }
@@ -138,7 +139,7 @@ def domain_unlink(request, pk: int, package_pk: int):
 @require_POST
 def domain_service_fields(request, pk: int):
     domain = selectors.domain_get(user=request.user, pk=pk)
-    form = ServiceFieldsForm(request.POST, domain=domain)
+    form = ServiceFieldsForm(request.POST, domain=domain, prefix="fields")
     back = request.POST.get("from_alert")
     done = submit(request, form,
                   lambda data: services.domain_set_service_fields(domain=domain, fields=data, acting_user=request.user),
@@ -202,7 +203,7 @@ def domain_delete(request, pk: int):
 def _fix_context(request, domain, alert_pk) -> dict:
     vendor = domain.vendor_account.profile
     return {"domain": domain, "alert_pk": alert_pk,
-            "fields_form": ServiceFieldsForm(domain=domain) if domain.service_field_names else None,
+            "fields_form": ServiceFieldsForm(domain=domain, prefix="fields") if domain.service_field_names else None,
             "actions": [a for a in vendor.actions_for("domain", domain.vendor_state) if a.name in ("refresh", "prune")],
             "kind": request.GET.get("kind", "")}
 

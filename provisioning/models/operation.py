@@ -47,6 +47,9 @@ class Operation(models.Model):
     claim_token = models.UUIDField(null=True, blank=True)
     # When a message was last sent for it; the sweep re-sends only when that message looks lost.
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    # Messages the sweep re-sent since a worker last picked the operation up: each waits twice as long,
+    # so a queue that is merely slow is not flooded with copies.
+    redispatches = models.PositiveSmallIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     # The vendor's asynchronous action being followed, its name and since when.
     action_location = models.CharField(max_length=500, blank=True, help_text="The vendor's async action to poll.")

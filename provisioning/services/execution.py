@@ -80,10 +80,11 @@ def _wait(operation: Operation, *, reason: str, seconds: float, now) -> None:
     operation.pending_reason = reason[:300]
     operation.next_attempt_at = now + timedelta(seconds=seconds)
     operation.dispatched_at = None
+    operation.redispatches = 0
     if operation.state == OperationState.RUNNING:
         operation.state = OperationState.PENDING
-    operation.save(update_fields=["pending_reason", "next_attempt_at", "dispatched_at", "state", "last_attempt_at",
-                                  "updated_at"])
+    operation.save(update_fields=["pending_reason", "next_attempt_at", "dispatched_at", "redispatches", "state",
+                                  "last_attempt_at", "updated_at"])
 
 
 def _blocked(operation: Operation, now) -> bool:
@@ -164,8 +165,9 @@ def operation_claim(*, operation_id: int, now=None) -> Operation | None:
         operation.claimed_until = now + timedelta(seconds=settings.PROVISIONING_CLAIM_SECONDS)
         operation.claim_token = uuid.uuid4()
         operation.last_attempt_at = now
+        operation.redispatches = 0
         operation.save(update_fields=["claimed_until", "claim_token", "last_attempt_at", "state", "attempts", "polls",
-                                      "updated_at"])
+                                      "redispatches", "updated_at"])
         return operation
 
 

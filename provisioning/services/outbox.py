@@ -18,7 +18,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -31,8 +31,6 @@ from provisioning.services.alerts import alert_open
 
 logger = logging.getLogger(__name__)
 
-# A sent message not picked up within this long is taken as lost and sent again by the sweep.
-REDISPATCH_SECONDS = 60
 SWEEP_BATCH = 500
 EXECUTE_TASK = "provisioning.execute_operation"
 
@@ -93,18 +91,28 @@ def operation_dispatch(*, operation_id: int, countdown: float | None = None) -> 
 
 
 def operations_sweep_due(*, now=None, limit: int = SWEEP_BATCH) -> int:
-    """Send a message for each open operation that is due, unclaimed, and not already sent
-    recently (whose message is then taken as lost). Returns how many were sent."""
+    """Send a message for each open operation that is due, unclaimed, and whose last message looks
+    lost. Returns how many were sent.
+
+    A message counts as lost once it is older than ``PROVISIONING_REDISPATCH_SECONDS``, doubled for
+    each copy already re-sent without a worker picking the operation up (a slow queue is not a lost
+    message, and must not be flooded).
+    """
     now = now or timezone.now()
+    base = settings.PROVISIONING_REDISPATCH_SECONDS
     with transaction.atomic():
-        due = list(
+        candidates = list(
             Operation.objects.select_for_update(skip_locked=True)
             .filter(state__in=OPEN_OPERATION_STATES, next_attempt_at__lte=now)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - timedelta(seconds=REDISPATCH_SECONDS)))
+            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - timedelta(seconds=base)))
             .order_by("next_attempt_at", "id")
-            .values_list("id", flat=True)[:limit]
+            .values_list("id", "dispatched_at", "redispatches")[: limit * 2]
         )
+        due = [pk for pk, sent, copies in candidates
+               if sent is None or sent < now - timedelta(seconds=base * 2 ** min(copies, 6))][:limit]
+        Operation.objects.filter(pk__in=due).exclude(dispatched_at=None).update(
+            redispatches=F("redispatches") + 1)
         Operation.objects.filter(pk__in=due).update(dispatched_at=now)
         for operation_id in due:
             transaction.on_commit(lambda operation_id=operation_id: operation_dispatch(operation_id=operation_id))

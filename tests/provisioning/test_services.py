@@ -30,7 +30,6 @@ from provisioning.adapters.base import (
 from provisioning.choices import AlertKind, OperationState
 from provisioning.models import ActionTiming, Alert, Attempt, Operation
 from provisioning.services import execution, polling
-from provisioning.services.outbox import REDISPATCH_SECONDS
 from provisioning.targets import Facts
 from provisioning.vendors import PROFILES
 from tests.factories import CustomerFactory, DomainFactory, MailboxFactory, VendorAccountFactory, queue_operation
@@ -293,7 +292,7 @@ def test_sweep_resends_only_due_unclaimed_operations_whose_message_looks_lost(
 
     sent = []
     monkeypatch.setattr(outbox, "operation_dispatch", lambda *, operation_id, countdown=None: sent.append(operation_id))
-    long_ago = timezone.now() - timedelta(seconds=REDISPATCH_SECONDS + 1)
+    long_ago = timezone.now() - timedelta(seconds=settings.PROVISIONING_REDISPATCH_SECONDS + 1)
     Operation.objects.filter(pk=domain_op.pk).update(dispatched_at=long_ago)  # its message was lost
     future = queue_operation(DomainFactory(vendor_account=domain_op.vendor_account), "domain.create", acting_user=staff)
     Operation.objects.filter(pk=future.pk).update(next_attempt_at=timezone.now() + timedelta(hours=1),
