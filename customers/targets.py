@@ -100,7 +100,7 @@ class DomainTarget(TargetType):
             return reverse("customers:domain_fix", args=[pk])
         return ""
 
-    @transaction.atomic
+    @transaction.atomic(savepoint=False)
     def apply(self, pk: int, facts: Facts) -> None:
         attrs = dict(facts.attrs)
         links = attrs.pop("links", None)

@@ -183,6 +183,8 @@ PROVISIONING_BACKOFF_SECONDS = float(os.environ.get("PROVISIONING_BACKOFF_SECOND
 PROVISIONING_BACKOFF_CAP_SECONDS = float(os.environ.get("PROVISIONING_BACKOFF_CAP_SECONDS", "900"))
 # A message not picked up within this long is taken as lost, and the sweep sends it again.
 PROVISIONING_REDISPATCH_SECONDS = float(os.environ.get("PROVISIONING_REDISPATCH_SECONDS", "60"))
+# An operation waiting behind another is woken when that one ends; this long is only the safety net.
+PROVISIONING_ORDER_WAIT_SECONDS = float(os.environ.get("PROVISIONING_ORDER_WAIT_SECONDS", "60"))
 # A step due this soon rides a countdown as a hint (the row's due time stays the truth).
 PROVISIONING_HINT_SECONDS = float(os.environ.get("PROVISIONING_HINT_SECONDS", "20"))
 # Vendor HTTP: connect and read timeouts (seconds) and connections kept per vendor account.

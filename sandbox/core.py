@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
+import math
 import random
 import re
 import socket
@@ -272,7 +273,11 @@ class VendorSandbox:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
     def delay(self, name: str) -> float:
-        return float(self.delays.get(name, 0.0))
+        """A named delay in seconds; a ``[low, high]`` pair draws one uniformly (seeded) each time."""
+        value = self.delays.get(name, 0.0)
+        if isinstance(value, (list, tuple)):
+            return self.rng.uniform(float(value[0]), float(value[1]))
+        return float(value)
 
     def full_reset(self) -> None:
         with self.lock:
@@ -313,6 +318,21 @@ class VendorSandbox:
                 return answer.response
             except BadRequestBody as exc:
                 return self.error(400, str(exc))
+
+
+def _delay_value(value: Any) -> float | list[float]:
+    """A delay from the control surface: seconds, or a ``[low, high]`` range; finite and not negative."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2:
+            raise ValueError("a delay range is [low, high]")
+        low, high = (_delay_value(v) for v in value)
+        if low > high:
+            raise ValueError("a delay range needs low <= high")
+        return [low, high]
+    seconds = float(value)
+    if not math.isfinite(seconds) or seconds < 0 or seconds > 3600:
+        raise ValueError("a delay is between 0 and 3600 seconds")
+    return seconds
 
 
 class BadRequestBody(Exception):
@@ -456,7 +476,7 @@ class SandboxApp:
             return json_response(vendor.faults.describe())
         if what == "delays":
             if method == "POST":
-                vendor.delays.update({k: float(v) for k, v in body.items()})
+                vendor.delays.update({k: _delay_value(v) for k, v in body.items()})
             return json_response(vendor.delays)
         if what == "seed" and method == "POST":
             started = time.perf_counter()

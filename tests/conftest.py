@@ -8,6 +8,14 @@ from sandbox.testing import running_sandbox
 from tests.factories import PASSWORD, StaffFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_engine_memory():
+    """What the engine remembers in-process (action timings) never leaks from one test to the next."""
+    from provisioning.services import polling
+
+    polling.forget()
+
+
 @pytest.fixture
 def staff(db):
     return StaffFactory(username="staffer")

@@ -44,12 +44,13 @@ class WorkerProcess:
         self.pool, self.concurrency, self.env = pool, concurrency, env
         self.process = None
 
-    def start(self, timeout: float = 60) -> WorkerProcess:
+    def start(self, timeout: float = 60, *, purge: bool = True) -> WorkerProcess:
+        """Start it; ``purge`` first drops messages an earlier run left on the broker's queue."""
         log = open(self.log_path, "a")  # noqa: SIM115 (kept open for the child's life)
         self.process = subprocess.Popen(
             [PYTHON, "-m", "celery", "-A", "panel", "worker", f"--pool={self.pool}",
              f"--concurrency={self.concurrency}", "--loglevel=INFO", "--without-gossip", "--without-mingle",
-             "--without-heartbeat"],
+             "--without-heartbeat", *(["--purge"] if purge else [])],
             cwd=BASE_DIR, env=child_env(**self.env), stdout=log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout

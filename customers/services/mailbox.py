@@ -78,7 +78,7 @@ def mailbox_update(*, mailbox: Mailbox, acting_user, **changes) -> Mailbox:
     unknown = set(changes) - set(DETAIL_FIELDS)
     if unknown:
         raise ValueError(f"not mailbox details: {sorted(unknown)}")
-    mailbox = Mailbox.objects.select_for_update().select_related("domain").get(pk=mailbox.pk)
+    mailbox = Mailbox.objects.select_for_update(of=("self",)).select_related("domain").get(pk=mailbox.pk)
     diff = {k: v.strip() for k, v in changes.items() if getattr(mailbox, k) != v.strip()}
     if not diff:
         raise ValidationError("Nothing changed.")
@@ -115,7 +115,7 @@ def mailbox_set_password(*, mailbox: Mailbox, password: str, acting_user) -> Ope
 @transaction.atomic
 def mailbox_change_edition(*, mailbox: Mailbox, edition: str, acting_user) -> Mailbox:
     """Move the mailbox to another edition of its domain's packages (its class of service)."""
-    mailbox = Mailbox.objects.select_for_update().select_related("domain").get(pk=mailbox.pk)
+    mailbox = Mailbox.objects.select_for_update(of=("self",)).select_related("domain").get(pk=mailbox.pk)
     edition = edition.strip()
     package = mailbox_package(mailbox.domain, edition)
     if package is None:
@@ -139,15 +139,15 @@ def mailbox_change_edition(*, mailbox: Mailbox, edition: str, acting_user) -> Ma
 @transaction.atomic
 def mailbox_action(*, mailbox: Mailbox, name: str, acting_user) -> Operation:
     """Provision, suspend, close, reactivate or unlock, as the mailbox's vendor offers."""
-    return request_action(obj=Mailbox.objects.select_for_update().select_related("domain__vendor_account",
-                                                                                 "domain__customer")
-                          .get(pk=mailbox.pk), target="mailbox", name=name, acting_user=acting_user)
+    locked = (Mailbox.objects.select_for_update(of=("self",))
+              .select_related("domain__vendor_account", "domain__customer").get(pk=mailbox.pk))
+    return request_action(obj=locked, target="mailbox", name=name, acting_user=acting_user)
 
 
 @transaction.atomic
 def mailbox_delete(*, mailbox: Mailbox, confirm: str, acting_user) -> Operation:
     """Delete the mailbox and its mail at the vendor; the row goes once the vendor confirms."""
-    mailbox = Mailbox.objects.select_for_update().select_related("domain").get(pk=mailbox.pk)
+    mailbox = Mailbox.objects.select_for_update(of=("self",)).select_related("domain").get(pk=mailbox.pk)
     if confirm.strip().lower() != mailbox.address:
         raise ValidationError({"confirm": f"Type {mailbox.address} to confirm."})
     mailbox.requested_state = RequestedState.DELETED

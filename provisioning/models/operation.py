@@ -35,6 +35,11 @@ class Operation(models.Model):
     secret_payload = EncryptedJSONField(null=True, blank=True)
     # Operations that must have succeeded before this one may run (the domain before its mailbox).
     depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="dependents")
+    # Whether depends_on / dependents hold anything: the hot path skips their queries when not.
+    has_prerequisites = models.BooleanField(default=False)
+    has_dependents = models.BooleanField(default=False)
+    # It failed once (so it has a failure alert that its later success resolves).
+    failed_before = models.BooleanField(default=False)
     # Set when this one failed because a prerequisite did: retrying that one re-opens this one.
     blocked_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="blocked")
     # Calls of the adapter (waits and polls do not count against the retry budget).

@@ -44,7 +44,7 @@ def alert_open(
         fields["customer"] = customer
     elif customer_id is not None:
         fields["customer_id"] = customer_id
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         existing = (
             Alert.objects.select_for_update()
             .filter(kind=kind, target_type=target_type, target_id=target_id, resolved_at__isnull=True)
@@ -70,6 +70,15 @@ def alert_resolve(*, kind: AlertKind | str, target_type: str, target_id: int, re
     """Resolve the open alert of this kind on this target, if any, saying who or what fixed it."""
     return Alert.objects.filter(
         kind=kind, target_type=target_type, target_id=target_id, resolved_at__isnull=True
+    ).update(resolved_at=timezone.now(), resolved_by=resolved_by if getattr(resolved_by, "pk", None) else None,
+             resolution=resolution[:300])
+
+
+def alerts_resolve(*, kinds: list[str], target_type: str, target_id: int, resolved_by=None,
+                   resolution: str = "") -> int:
+    """Resolve the open alerts of any of ``kinds`` on one target (one query)."""
+    return Alert.objects.filter(
+        kind__in=kinds, target_type=target_type, target_id=target_id, resolved_at__isnull=True
     ).update(resolved_at=timezone.now(), resolved_by=resolved_by if getattr(resolved_by, "pk", None) else None,
              resolution=resolution[:300])
 

@@ -22,6 +22,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, CharField, Exists, F, OuterRef, PositiveIntegerField, Q, Value, When
 from django.utils import timezone
 
 from core.choices import Severity
@@ -39,17 +40,15 @@ from provisioning.choices import OPEN_OPERATION_STATES, AlertKind, AttemptOutcom
 from provisioning.kinds import payload_class
 from provisioning.models import Attempt, Operation
 from provisioning.services import polling
-from provisioning.services.alerts import alert_open, alert_resolve, alert_resolve_operation
+from provisioning.services.alerts import alert_open, alert_resolve_operation, alerts_resolve
 from provisioning.services.context import ClaimLost, Context
 from provisioning.services.outbox import dispatch_followers, fail_dependents, hinted, schedule
-from provisioning.vendors import profile
+from provisioning.vendors import PROFILES, profile
 
 logger = logging.getLogger(__name__)
 
 # With no adapter for a vendor yet, look again this often (a deploy may have added one).
 NO_ADAPTER_RECHECK_SECONDS = 15 * 60
-# An operation waiting behind another is woken when that one ends; this is only a safety net.
-ORDER_WAIT_SECONDS = 60
 # A step that needs something not there yet (a prerequisite's vendor id) looks again this soon.
 NOT_READY_SECONDS = 5
 
@@ -94,10 +93,10 @@ def _blocked(operation: Operation, now) -> bool:
                .order_by("id").values_list("id", "summary").first())
     if earlier is not None:
         _wait(operation, reason=f"Waiting for an earlier change to the same object: {earlier[1]} (#{earlier[0]}).",
-              seconds=ORDER_WAIT_SECONDS, now=now)
+              seconds=settings.PROVISIONING_ORDER_WAIT_SECONDS, now=now)
         return True
     prerequisites = list(operation.depends_on.exclude(state=OperationState.SUCCEEDED)
-                         .values_list("id", "state", "summary"))
+                         .values_list("id", "state", "summary")) if operation.has_prerequisites else []
     if not prerequisites:
         return False
     broken = [p for p in prerequisites if p[1] in (OperationState.FAILED, OperationState.CANCELLED)]
@@ -105,32 +104,70 @@ def _blocked(operation: Operation, now) -> bool:
         pk, state, summary = broken[0]
         message = f"Not sent: it needs {summary} (#{pk}), which {'failed' if state == 'failed' else 'was cancelled'}."
         operation.state = OperationState.FAILED
+        operation.failed_before = True
         operation.blocked_by_id = pk
         operation.last_error = message
         operation.finished_at = now
         operation.pending_reason = ""
-        operation.save(update_fields=["state", "blocked_by", "last_error", "finished_at", "pending_reason",
-                                      "updated_at"])
+        operation.save(update_fields=["state", "failed_before", "blocked_by", "last_error", "finished_at",
+                                      "pending_reason", "updated_at"])
         alert_open(kind=AlertKind.OPERATION_FAILED, target_type=operation.target_type, target_id=operation.target_id,
                    customer_id=operation.customer_id, operation=operation, title=f"{operation.summary} failed",
                    message=message, next_step="Retry the change it needs; this one is retried with it.")
         fail_dependents(operation, why=f"it needs {operation.summary}, which could not run")
         return True
     pk, _, summary = prerequisites[0]
-    _wait(operation, reason=f"Waiting for {summary} (#{pk}) to finish first.", seconds=ORDER_WAIT_SECONDS, now=now)
+    _wait(operation, reason=f"Waiting for {summary} (#{pk}) to finish first.",
+          seconds=settings.PROVISIONING_ORDER_WAIT_SECONDS, now=now)
     return True
+
+
+def _claim_at_once(operation_id: int, now) -> Operation | None:
+    """The common case in one conditional UPDATE: due, unclaimed, first on its target, waiting for no
+    other operation, within its budget, on an active account whose vendor has an adapter."""
+    polling = Q(state=OperationState.POLLING)
+    earlier = Operation.objects.filter(target_type=OuterRef("target_type"), target_id=OuterRef("target_id"),
+                                       id__lt=OuterRef("pk"), state__in=OPEN_OPERATION_STATES)
+    token = uuid.uuid4()
+    claimed = (
+        Operation.objects.filter(pk=operation_id, state__in=OPEN_OPERATION_STATES, next_attempt_at__lte=now,
+                                 has_prerequisites=False, vendor_account__is_active=True,
+                                 vendor_account__kind__in=[kind for kind, p in PROFILES.items() if p.adapter])
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .filter((polling & Q(polls__lt=settings.PROVISIONING_MAX_POLLS))
+                | (~polling & Q(attempts__lt=settings.PROVISIONING_MAX_ATTEMPTS)))
+        .filter(~Exists(earlier))
+        .update(
+            polls=Case(When(polling, then=F("polls") + 1), default=F("polls"), output_field=PositiveIntegerField()),
+            attempts=Case(When(polling, then=F("attempts")), default=F("attempts") + 1,
+                          output_field=PositiveIntegerField()),
+            state=Case(When(polling, then=Value(OperationState.POLLING)), default=Value(OperationState.RUNNING),
+                       output_field=CharField()),
+            claimed_until=now + timedelta(seconds=settings.PROVISIONING_CLAIM_SECONDS), claim_token=token,
+            last_attempt_at=now, redispatches=0, updated_at=now,
+        )
+    )
+    if not claimed:
+        return None
+    return Operation.objects.select_related("vendor_account").get(pk=operation_id, claim_token=token)
 
 
 def operation_claim(*, operation_id: int, now=None) -> Operation | None:
     """Take the operation for this worker if it is due, unclaimed, first in line and can run now.
 
     The claim also counts the attempt (or poll) it is about to make, so an attempt cut short by a
-    killed worker still counts against the budget.
+    killed worker still counts against the budget. Most claims are one UPDATE; the rest (waiting,
+    blocked, out of budget, no adapter) go through the row lock below, which also says why.
     """
     now = now or timezone.now()
+    operation = _claim_at_once(operation_id, now)
+    if operation is not None:
+        return operation
     with transaction.atomic():
         operation = (
-            Operation.objects.select_for_update(skip_locked=True)
+            # Only the operation's row: locking the joined vendor account too would make every claim
+            # on that account skip the others'.
+            Operation.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
             .select_related("vendor_account")
             .filter(pk=operation_id, state__in=OPEN_OPERATION_STATES, next_attempt_at__lte=now)
             .exclude(claimed_until__gte=now)
@@ -178,8 +215,8 @@ def operation_execute(*, operation_id: int) -> Operation | None:
     if operation is None:
         return None
     polling_step = operation.state == OperationState.POLLING
-    attempt = Attempt.objects.create(operation=operation, worker=_worker_name(), polling=polling_step,
-                                     number=operation.polls if polling_step else operation.attempts)
+    attempt = Attempt(operation=operation, worker=_worker_name(), polling=polling_step, started_at=timezone.now(),
+                      number=operation.polls if polling_step else operation.attempts)
     adapter = profile(operation.vendor_account.kind).adapter()
     ctx = Context(operation, adapter=adapter, exchanges=[])
     outcome_code, message = AttemptOutcome.FAILED, ""
@@ -200,8 +237,10 @@ def operation_execute(*, operation_id: int) -> Operation | None:
                                f"{type(exc).__name__}")
         outcome_code, message = _apply_error(operation, error, ctx)
     finally:
-        Attempt.objects.filter(pk=attempt.pk).update(finished_at=timezone.now(), outcome=outcome_code,
-                                                     message=message[:500], exchanges=ctx.exchanges)
+        # One row per step, written as it ends (the claim's last_attempt_at shows a step cut short).
+        attempt.finished_at, attempt.outcome, attempt.message = timezone.now(), outcome_code, message[:500]
+        attempt.exchanges = ctx.exchanges
+        attempt.save()
     return operation
 
 
@@ -235,11 +274,13 @@ def _open_alert(operation: Operation, spec: AlertSpec) -> None:
 
 
 def _apply_alerts(operation: Operation, outcome: Outcome) -> None:
+    resolving: dict[tuple[str, int], list[str]] = {}
     for kind, target_type, target_id in outcome.resolves:
-        alert_resolve(kind=kind, target_type=target_type or operation.target_type,
-                      target_id=target_id if target_id is not None else operation.target_id,
-                      resolved_by=operation.requested_by,
-                      resolution=f"The vendor confirmed it after “{operation.summary}”."[:300])
+        key = (target_type or operation.target_type, target_id if target_id is not None else operation.target_id)
+        resolving.setdefault(key, []).append(kind)
+    for (target_type, target_id), kinds in resolving.items():
+        alerts_resolve(kinds=kinds, target_type=target_type, target_id=target_id, resolved_by=operation.requested_by,
+                       resolution=f"The vendor confirmed it after “{operation.summary}”.")
     for spec in outcome.alerts:
         _open_alert(operation, spec)
 
@@ -283,7 +324,8 @@ def _apply_outcome(operation: Operation, outcome: Outcome, ctx: Context) -> tupl
                            vendor_result=result, finished_at=now, pending_reason="", last_error="", error_field="",
                            result_message=outcome.message[:300])
             # Only this operation's own failure alert closes; another operation's stays open.
-            alert_resolve_operation(operation=operation, resolution=f"“{operation.summary}” succeeded.")
+            if operation.failed_before:
+                alert_resolve_operation(operation=operation, resolution=f"“{operation.summary}” succeeded.")
             dispatch_followers(operation)
             return AttemptOutcome.DONE, outcome.message or "The vendor confirmed the change."
         at = now + timedelta(seconds=outcome.again_after)
@@ -347,7 +389,8 @@ def operation_fail(*, operation: Operation, message: str, field: str = "", error
     is cancelled. Operations waiting for it fail with it, and are retried with it.
     """
     with transaction.atomic():
-        fields = {"state": OperationState.FAILED, "last_error": message[:2000], "error_field": field[:64],
+        fields = {"state": OperationState.FAILED, "failed_before": True, "last_error": message[:2000],
+                  "error_field": field[:64],
                   "finished_at": timezone.now(), "pending_reason": ""}
         if progress is not None:
             fields["vendor_result"] = progress

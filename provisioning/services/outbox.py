@@ -75,7 +75,21 @@ def operation_enqueue(
     prerequisites = [p for p in after if p is not None and p.state != OperationState.SUCCEEDED]
     if prerequisites:
         operation.depends_on.add(*prerequisites)
-    transaction.on_commit(lambda: operation_dispatch(operation_id=operation.pk))
+        Operation.objects.filter(pk=operation.pk).update(has_prerequisites=True)
+        Operation.objects.filter(pk__in=[p.pk for p in prerequisites]).update(has_dependents=True)
+    earlier = (Operation.objects.filter(target_type=payload.target_type, target_id=payload.target_id,
+                                        id__lt=operation.pk, state__in=OPEN_OPERATION_STATES)
+               .order_by("id").values_list("id", "summary").first())
+    if prerequisites or earlier:
+        # It would only find it must wait: the operation it waits for wakes it when it ends
+        # (dispatch_followers), and the sweep is the safety net.
+        pk, what = (prerequisites[0].pk, prerequisites[0].summary) if prerequisites else earlier
+        operation.pending_reason = f"Waiting for {what} (#{pk}) to finish first."[:300]
+        Operation.objects.filter(pk=operation.pk).update(
+            next_attempt_at=now + timedelta(seconds=settings.PROVISIONING_ORDER_WAIT_SECONDS), dispatched_at=None,
+            pending_reason=operation.pending_reason)
+    else:
+        transaction.on_commit(lambda: operation_dispatch(operation_id=operation.pk))
     return operation
 
 
@@ -102,7 +116,7 @@ def operations_sweep_due(*, now=None, limit: int = SWEEP_BATCH) -> int:
     base = settings.PROVISIONING_REDISPATCH_SECONDS
     with transaction.atomic():
         candidates = list(
-            Operation.objects.select_for_update(skip_locked=True)
+            Operation.objects.select_for_update(skip_locked=True, no_key=True)
             .filter(state__in=OPEN_OPERATION_STATES, next_attempt_at__lte=now)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
             .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - timedelta(seconds=base)))
@@ -142,7 +156,8 @@ def dispatch_followers(operation: Operation) -> None:
                                  id__gt=operation.pk, state__in=OPEN_OPERATION_STATES)
         .order_by("id").values_list("id", flat=True).first()
     )
-    waiting = list(operation.dependents.filter(state__in=OPEN_OPERATION_STATES).values_list("id", flat=True))
+    waiting = list(operation.dependents.filter(state__in=OPEN_OPERATION_STATES).values_list("id", flat=True)
+                   ) if operation.has_dependents else []
     wake = ([following] if following else []) + [pk for pk in waiting if pk != following]
     if not wake:
         return
@@ -155,12 +170,14 @@ def dispatch_followers(operation: Operation) -> None:
 def fail_dependents(operation: Operation, *, why: str) -> None:
     """Operations that waited for ``operation`` can no longer run: fail each, with its alert, marked
     as blocked by it (retrying ``operation`` re-opens them)."""
+    if not operation.has_dependents:
+        return
     now = timezone.now()
     for dependent in operation.dependents.filter(state__in=OPEN_OPERATION_STATES).exclude(
             claimed_until__gt=now):
         message = f"Not sent: {why}."
         Operation.objects.filter(pk=dependent.pk).update(
-            state=OperationState.FAILED, blocked_by=operation, last_error=message, finished_at=now,
+            state=OperationState.FAILED, failed_before=True, blocked_by=operation, last_error=message, finished_at=now,
             pending_reason="", updated_at=now)
         alert_open(kind=AlertKind.OPERATION_FAILED, target_type=dependent.target_type, target_id=dependent.target_id,
                    customer=dependent.customer, operation=dependent, title=f"{dependent.summary} failed",

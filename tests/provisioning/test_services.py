@@ -250,9 +250,10 @@ def test_a_lapsed_claim_can_be_taken_over(domain_op, scripted):
 def test_operations_on_one_target_run_in_the_order_asked(scripted, domain_op, staff):
     domain = domain_op.vendor_account.domains.get()
     second = queue_operation(domain, "domain.sync", acting_user=staff)
-    assert services.operation_claim(operation_id=second.pk) is None
     second.refresh_from_db()
-    assert f"#{domain_op.pk}" in second.pending_reason
+    assert f"#{domain_op.pk}" in second.pending_reason and second.dispatched_at is None  # no bell: it must wait
+    _due(second)
+    assert services.operation_claim(operation_id=second.pk) is None
     scripted.script = [Outcome.finished()]
     services.operation_execute(operation_id=domain_op.pk)
     _due(second)
@@ -265,9 +266,10 @@ def test_a_mailbox_waits_for_its_domain_to_be_created_first(scripted, domain_op,
                                                acting_user=staff)
     create = Operation.objects.get(target_type="mailbox", target_id=mailbox.pk)
     assert list(create.depends_on.all()) == [domain_op]
-    assert services.operation_claim(operation_id=create.pk) is None
     create.refresh_from_db()
     assert "Waiting for Create shop.example" in create.pending_reason
+    _due(create)
+    assert services.operation_claim(operation_id=create.pk) is None
 
 
 def test_when_a_prerequisite_fails_what_waited_for_it_fails_too_and_is_retried_with_it(scripted, domain_op, staff):

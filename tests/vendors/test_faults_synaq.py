@@ -94,7 +94,8 @@ def test_five_hundred_operations_under_faults_and_a_killed_worker_all_end_withou
         print(f"\n[faults] 40% final after {time.monotonic() - started:.0f} s; killing the worker")
         worker.kill()
         time.sleep(1)
-        worker = WorkerProcess(tmp_path / "worker.log", pool="threads", concurrency=CONCURRENCY, **FAST).start()
+        worker = WorkerProcess(tmp_path / "worker.log", pool="threads", concurrency=CONCURRENCY, **FAST).start(
+            purge=False)
         finished = _wait(lambda: not Operation.objects.filter(state__in=OPEN_OPERATION_STATES).exists(), 360)
         print(f"[faults] all final after {time.monotonic() - started:.0f} s")
         synaq.faults.clear()

@@ -56,9 +56,8 @@ class DomainCreateHandler(SynaqHandler):
         if response.status_code == 202:
             location = ctx.client.accepted(response)
             guid = guid_from(location, "domains")
-            ctx.record(guid=guid)
             return Outcome.polling(location, "Provision", facts=Facts(guid, "pending", {"links": links}),
-                                   message="Created and linked; SYNAQ is provisioning it.")
+                                   message="Created and linked; SYNAQ is provisioning it.", result={"guid": guid})
         guid = ctx.client.created(response, "domains")
         ctx.record(guid=guid)
         data = ctx.client.domain(guid) if p.package_id else {"guid": guid, "state": "inactive"}
@@ -144,8 +143,7 @@ class DomainUnlinkHandler(SynaqHandler):
             response = None
         if response is not None and response.status_code == 202:
             location = ctx.client.accepted(response)
-            ctx.record(prune_location=location)
-            return Outcome.polling(location, "Prune", facts=unlinked,
+            return Outcome.polling(location, "Prune", facts=unlinked, result={"prune_location": location},
                                    message="Unlinked; SYNAQ is pruning the services only that package needed.")
         return self.read_back(ctx, p, "Unlinked at SYNAQ.")
 

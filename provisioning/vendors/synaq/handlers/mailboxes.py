@@ -69,12 +69,11 @@ class MailboxCreateHandler(SynaqHandler):
         if response.status_code == 202:
             location = ctx.client.accepted(response)
             guid = guid_from(location, "mailboxes")
-            ctx.record(guid=guid)
             return Outcome.polling(location, "Provision", facts=Facts(guid, "pending"),
-                                   message="Created; SYNAQ is provisioning it.")
+                                   message="Created; SYNAQ is provisioning it.", result={"guid": guid})
         guid = ctx.client.created(response, "mailboxes")
-        ctx.record(guid=guid)
-        return Outcome.finished("Created at SYNAQ (not provisioned yet).", Facts(guid, "inactive"))
+        return Outcome.finished("Created at SYNAQ (not provisioned yet).", Facts(guid, "inactive"),
+                                result={"guid": guid})
 
     def adopt(self, ctx, p: k.MailboxCreate, found: dict[str, Any]) -> Outcome:
         guid = found["guid"]

@@ -33,8 +33,7 @@ class CompanyCreateHandler(SynaqHandler):
             body["vat_numer"] = p.vat_number  # sic: the vendor's spelling
         response = ctx.client.request("POST", f"{API}/ous/{root}/companies.json", json_body={"ou": body})
         guid = ctx.client.created(response, "ous")
-        ctx.record(guid=guid)
-        return Outcome.finished("Company created at SYNAQ.", Facts(guid, "active"))
+        return Outcome.finished("Company created at SYNAQ.", Facts(guid, "active"), result={"guid": guid})
 
 
 class CompanyDeleteHandler(SynaqHandler):
