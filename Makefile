@@ -39,8 +39,11 @@ lint: install
 	$(BIN)/ruff check .
 	PANEL_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Benchmarks run on PostgreSQL and Redis when this machine has them (as CI does), else on SQLite.
 bench: install
-	PANEL_ENV=test $(BIN)/python -m pytest benchmarks -q -s
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then \
+	  export DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/panel} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0}; fi; \
+	PANEL_ENV=test $(BIN)/python -m pytest benchmarks -q -s -p no:randomly
 
 sandbox: install
 	$(BIN)/python -m sandbox
