@@ -20,6 +20,12 @@ def _accounts_with(capability: Capability):
     return VendorAccount.objects.filter(pk__in=hosts).defer("credentials").order_by("name")
 
 
+def edition_choices(account: VendorAccount, codes: list[str]) -> list[tuple[str, str]]:
+    """Editions by their names in the vendor's catalogue (the code beside it), in the package's order."""
+    names = {e["code"]: e["name"] for p in (account.catalog or {}).get("products", []) for e in p["editions"]}
+    return [(code, f"{names[code]} ({code})" if code in names else code) for code in dict.fromkeys(codes)]
+
+
 class CustomerForm(forms.ModelForm):
     class Meta:
         model = Customer
@@ -44,6 +50,9 @@ class DomainCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["vendor_account"].queryset = _accounts_with(Capability.DOMAINS)
         packages = Package.objects.filter(customer=customer).exclude(requested_state="deleted")
+        first = packages.order_by("id").values_list("vendor_account_id", flat=True).first()
+        if first and not self.is_bound:
+            self.initial.setdefault("vendor_account", first)  # where the customer's packages are
         self.fields["package"].queryset = packages.select_related("vendor_account")
         self.fields["package"].label_from_instance = lambda p: f"{p.product_name} ({p.vendor_account.name})"
         if not packages.exists():
@@ -59,23 +68,18 @@ class DomainCreateForm(forms.Form):
 
 
 class PackageOrderForm(forms.Form):
-    """A package from the vendor's live catalogue: a product and the editions it allows."""
+    """A package from the vendor's live catalogue: a product and the editions it allows. The vendor
+    account is the one the form is for (in its URL)."""
 
-    vendor_account = forms.ModelChoiceField(queryset=VendorAccount.objects.none(), label="Vendor account",
-                                            empty_label=None)
-    product_code = forms.ChoiceField(label="Product")
-    editions = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
-                                         help_text="Plan products (Securemail, Branding, Archive) take exactly one; "
-                                                   "CloudMail may take none, meaning every default edition.")
+    product_code = forms.ChoiceField(label="Product", widget=forms.RadioSelect)
+    editions = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, catalog: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.catalog = catalog
-        self.fields["vendor_account"].queryset = _accounts_with(Capability.PACKAGES)
         products = catalog.get("products", [])
         self.fields["product_code"].choices = [(p["code"], p["name"]) for p in products]
-        self.fields["editions"].choices = [(e["code"], f"{p['name']}: {e['name']}") for p in products
-                                           for e in p["editions"]]
+        self.fields["editions"].choices = [(e["code"], e["name"]) for p in products for e in p["editions"]]
 
     def clean(self):
         data = super().clean()
@@ -164,8 +168,8 @@ class MailboxCreateForm(forms.Form):
         if vendor.can(Capability.PACKAGES):
             editions = [e for link in domain.package_links.select_related("package") if link.package.has_mailboxes
                         for e in link.package.editions]
-            self.fields["edition"] = forms.ChoiceField(label=vendor.edition_label, choices=[(e, e) for e in editions],
-                                                       required=bool(editions))
+            self.fields["edition"] = forms.ChoiceField(label=vendor.edition_label, required=bool(editions),
+                                                       choices=edition_choices(domain.vendor_account, editions))
             del self.fields["quota_mb"]
         if not vendor.can(Capability.ASYNC_ACTIONS):
             del self.fields["provision_now"]  # the vendor makes it live as it creates it
@@ -212,6 +216,6 @@ class MailboxEditionForm(forms.Form):
         package = mailbox.package or mailbox_package(mailbox.domain)
         editions = [e for link in mailbox.domain.package_links.select_related("package") if link.package.has_mailboxes
                     for e in link.package.editions] if package else []
-        self.fields["edition"].choices = [(e, e) for e in editions]
+        self.fields["edition"].choices = edition_choices(mailbox.domain.vendor_account, editions)
         self.fields["edition"].initial = mailbox.edition
         self.fields["edition"].label = mailbox.domain.vendor_account.profile.edition_label

@@ -71,9 +71,12 @@ def _catalogs(accounts) -> list[dict]:
     found = []
     for account in accounts:
         try:
-            found.append({"account": account, "catalog": vendor_catalog(account=account), "error": ""})
+            catalog = vendor_catalog(account=account)
         except VendorError as error:
             found.append({"account": account, "catalog": {}, "error": error.message})
+            continue
+        if catalog.get("products"):  # a vendor without a catalogue (or an adapter yet) offers no order form
+            found.append({"account": account, "catalog": catalog, "error": ""})
     return found
 
 
@@ -83,8 +86,7 @@ def _customer_context(request, customer, *, domain_form=None, order_forms=None) 
     catalogs = _catalogs(package_accounts)
     for entry in catalogs:
         entry["form"] = orders.get(entry["account"].pk) or PackageOrderForm(
-            catalog=entry["catalog"], initial={"vendor_account": entry["account"].pk},
-            prefix=f"order{entry['account'].pk}")
+            catalog=entry["catalog"], prefix=f"order{entry['account'].pk}")
     return {
         "customer": customer,
         "page": paginate(request, selectors.domain_list(user=request.user, customer=customer)),

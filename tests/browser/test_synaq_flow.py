@@ -28,7 +28,7 @@ def worker(tmp_path):
 
 def _order(page, url, product: str, editions: list[str]):
     page.goto(url)
-    page.select_option("select[name$='product_code']", product)
+    page.check(f"input[name$='product_code'][value='{product}']")
     for edition in editions:
         page.check(f"input[name$='editions'][value='{edition}']")
     page.click("button:has-text('Order package')")

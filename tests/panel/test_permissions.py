@@ -43,6 +43,19 @@ def _urls(e):
         ("get", reverse("provisioning:alert_list")),
         ("get", reverse("provisioning:alert_badge")),
         ("post", reverse("provisioning:alert_acknowledge", args=[e["alert"].pk])),
+        ("get", reverse("provisioning:alert_detail", args=[e["alert"].pk])),
+        ("get", reverse("provisioning:alert_status", args=[e["alert"].pk])),
+        ("get", reverse("provisioning:alert_banner")),
+        ("post", reverse("provisioning:operation_cancel", args=[e["operation"].pk])),
+        ("get", reverse("customers:domain_status", args=[e["domain"].pk])),
+        ("get", reverse("customers:domain_fix", args=[e["domain"].pk])),
+        ("post", reverse("customers:domain_link", args=[e["domain"].pk])),
+        ("post", reverse("customers:domain_service_fields", args=[e["domain"].pk])),
+        ("get", reverse("customers:domain_delete", args=[e["domain"].pk])),
+        ("get", reverse("customers:mailbox_status", args=[e["mailbox"].pk])),
+        ("post", reverse("customers:mailbox_edit", args=[e["mailbox"].pk])),
+        ("post", reverse("customers:mailbox_password", args=[e["mailbox"].pk])),
+        ("get", reverse("customers:mailbox_delete", args=[e["mailbox"].pk])),
     ]
 
 
@@ -61,7 +74,7 @@ def test_customer_users_are_refused_every_staff_page(client, estate):
 
 def test_staff_reach_every_page_without_a_server_error(staff_client, estate):
     for method, url in _urls(estate):
-        assert getattr(staff_client, method)(url).status_code in {200, 302}, url
+        assert getattr(staff_client, method)(url).status_code in {200, 286, 302}, url
 
 
 def test_a_customer_user_sees_only_their_own_customer_and_domains():
