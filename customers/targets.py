@@ -45,9 +45,17 @@ class VendorCustomerTarget(TargetType):
         customer_id = VendorCustomer.objects.filter(pk=pk).values_list("customer_id", flat=True).first()
         return CustomerTarget().url(customer_id) if customer_id else ""
 
+    writable_attrs = frozenset({"removed"})
+
     def find(self, *, vendor_account_id: int, vendor_id: str) -> int | None:
         return (VendorCustomer.objects.filter(vendor_account_id=vendor_account_id, vendor_id=vendor_id)
                 .values_list("pk", flat=True).first())
+
+    def apply(self, pk: int, facts: Facts) -> None:
+        if facts.attrs.get("removed"):
+            VendorCustomer.objects.filter(pk=pk).delete()
+            return
+        super().apply(pk, facts)
 
 
 class PackageTarget(TargetType):

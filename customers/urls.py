@@ -13,6 +13,8 @@ urlpatterns = [
     path("customers/<int:pk>/edit/", customers.customer_edit, name="customer_edit"),
     path("customers/<int:customer_pk>/domains/new/", domains.domain_create, name="domain_create"),
     path("customers/<int:pk>/packages/new/<int:account_pk>/", customers.package_order, name="package_order"),
+    path("customers/<int:pk>/vendor-accounts/<int:vc_pk>/delete/", customers.vendor_customer_delete,
+         name="vendor_customer_delete"),
     path("vendor-accounts/<int:account_pk>/catalog/refresh/", customers.catalog_refresh, name="catalog_refresh"),
     path("packages/<int:pk>/", packages.package_detail, name="package_detail"),
     path("packages/<int:pk>/editions/", packages.package_editions, name="package_editions"),

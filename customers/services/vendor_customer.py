@@ -10,7 +10,7 @@ from customers.models import Customer, VendorCustomer
 from provisioning import selectors as provisioning_selectors
 from provisioning import services as provisioning
 from provisioning.choices import Capability
-from provisioning.kinds.account import VendorCustomerCreate
+from provisioning.kinds.account import VendorCustomerCreate, VendorCustomerDelete
 from provisioning.models import Operation, VendorAccount
 
 
@@ -49,3 +49,27 @@ def vendor_customer_ensure(*, customer: Customer, vendor_account: VendorAccount,
     audit_record(acting_user=acting_user, action="vendor_customer.create", target=account, customer=customer,
                  summary=f"Queued {customer.name}'s account at {vendor_account.name}")
     return account, [operation]
+
+
+@transaction.atomic
+def vendor_customer_delete(*, vendor_customer: VendorCustomer, confirm: str, acting_user) -> Operation:
+    """Delete the customer's account at the vendor (a SYNAQ organisation), once nothing of the
+    customer's is left on that vendor account."""
+    account = VendorCustomer.objects.select_for_update().get(pk=vendor_customer.pk)
+    customer = account.customer
+    if confirm.strip() != customer.reference:
+        raise ValidationError({"confirm": f"Type {customer.reference} to confirm."})
+    left = (customer.packages.filter(vendor_account=account.vendor_account).count()
+            + customer.domains.filter(vendor_account=account.vendor_account).count())
+    if left:
+        raise ValidationError(f"{customer.name} still has {left} package(s) or domain(s) on "
+                              f"{account.vendor_account.name}: delete them first.")
+    operation = provisioning.operation_enqueue(
+        payload=VendorCustomerDelete(vendor_customer_id=account.pk), vendor_account=account.vendor_account,
+        customer=customer, acting_user=acting_user,
+        after=provisioning_selectors.open_operations(target_type="vendor_customer", target_id=account.pk),
+        summary=f"Delete {customer.name}'s account at {account.vendor_account.profile.label}",
+    )
+    audit_record(acting_user=acting_user, action="vendor_customer.delete", target=account, customer=customer,
+                 summary=f"Asked to delete {customer.name}'s account at {account.vendor_account.name}")
+    return operation

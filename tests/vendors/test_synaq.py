@@ -619,3 +619,19 @@ def test_the_state_check_catches_a_domain_that_went_stale_on_its_own(synaq, doma
     domain.refresh_from_db()
     assert domain.vendor_state == "stale"
     assert Alert.objects.filter(kind="domain_stale", target_id=domain.pk, resolved_at__isnull=True).exists()
+
+
+def test_an_organisation_is_deleted_once_the_customer_has_nothing_left_there(synaq, account, customer, catalog,
+                                                                             staffer, drain):
+    package = order(customer, account, catalog, staffer)
+    drain()
+    company = customer.vendor_customers.get()
+    guid = company.vendor_id
+    with pytest.raises(ValidationError):
+        services.vendor_customer_delete(vendor_customer=company, confirm="ACME-1", acting_user=staffer)
+    services.package_delete(package=package, confirm="SYN-CMS", acting_user=staffer)
+    drain()
+    services.vendor_customer_delete(vendor_customer=company, confirm="ACME-1", acting_user=staffer)
+    drain()
+    _ops_ok()
+    assert guid not in synaq.ous and not customer.vendor_customers.exists()
