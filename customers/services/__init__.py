@@ -31,5 +31,6 @@ __all__ = [
     "CUSTOMER_FIELDS", "customer_create", "customer_update", "domain_action", "domain_create", "domain_delete",
     "domain_link", "domain_set_service_fields", "domain_unlink", "mailbox_action", "mailbox_change_edition",
     "mailbox_create", "mailbox_delete", "mailbox_package", "mailbox_set_password", "mailbox_update",
-    "package_action", "package_change_editions", "package_delete", "package_order", "vendor_customer_delete", "vendor_customer_ensure",
+    "package_action", "package_change_editions", "package_delete", "package_order", "vendor_customer_delete",
+    "vendor_customer_ensure",
 ]
