@@ -162,6 +162,9 @@ class ValidationFailed(Exception):
 class Sandbox(VendorSandbox):
     """BaseKit's account-domains API: account domains turning active, pending mailboxes, tokens."""
 
+    # Symfony routes before its firewall: an unknown path is a 404 whatever the credentials (see above).
+    routes_before_auth = True
+
     name = "basekit"
     default_delays = {
         "domain_active": 5.0,

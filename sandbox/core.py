@@ -112,14 +112,30 @@ class FaultRule:
     fired: int = 0
 
     def __post_init__(self) -> None:
-        if self.kind not in FAULT_KINDS:
+        if not isinstance(self.kind, str) or self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; known: {sorted(FAULT_KINDS)}")
+        for name in ("method", "path", "action", "message"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise ValueError(f"{name} must be a string")
+        for name, low, high in (("next", 0, 10**9), ("status", 100, 599), ("retry_after", 0, 86400)):
+            value = getattr(self, name)
+            whole = isinstance(value, int) and not isinstance(value, bool)
+            if value is not None and not (whole and low <= value <= high):
+                raise ValueError(f"{name} must be a whole number between {low} and {high}")
+        for name, high in (("rate", 1.0), ("latency", MAX_TIMEOUT_SECONDS), ("timeout", MAX_TIMEOUT_SECONDS)):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                    or not 0 <= value <= high:
+                raise ValueError(f"{name} must be a number between 0 and {high:g}")
         if self.next is None and self.rate is None:
             self.next = 1
-        if self.rate is not None and not 0 <= float(self.rate) <= 1:
-            raise ValueError("rate must be between 0 and 1")
         if self.path:
-            re.compile(self.path)
+            try:
+                re.compile(self.path)
+            except re.error as exc:
+                raise ValueError(f"path is not a regular expression: {exc}") from exc
 
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method.upper() != method.upper():
@@ -200,11 +216,20 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def read_json(request: Request) -> Any:
-    """The request's JSON body, or ``None`` when it is empty; raises ValueError when malformed."""
+    """The request's JSON body, or ``None`` when it is empty; raises ValueError when malformed (nested
+    too deeply included: a real server refuses such a body, it does not crash on it)."""
     raw = request.get_data(cache=True)
     if not raw.strip():
         return None
-    return json.loads(raw)
+    return loads(raw)
+
+
+def loads(raw: bytes | str) -> Any:
+    """``json.loads`` that answers ValueError, never RecursionError, for absurdly nested input."""
+    try:
+        return json.loads(raw)
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply") from exc
 
 
 class VendorSandbox:
@@ -221,6 +246,8 @@ class VendorSandbox:
     name: str = "vendor"
     # Endpoints served without authentication (e.g. public sign-up).
     public_endpoints: frozenset[str] = frozenset()
+    # Most vendors authenticate before routing; one whose framework routes first says so here.
+    routes_before_auth: bool = False
     # Named delays in seconds (e.g. {"action": 2.0}); the control surface can change them.
     default_delays: dict[str, float] = {}
 
@@ -292,25 +319,30 @@ class VendorSandbox:
     def dispatch(self, request: Request, path: str) -> Response:
         """Route ``path`` (below the vendor prefix) to its handler under the vendor's lock."""
         adapter = self.url_map.bind("sandbox", path_info=path, url_scheme="http")
+        # Like the vendors, authenticate before routing: a request without good credentials learns
+        # nothing about which paths or methods exist (only public endpoints skip it).
+        endpoint, values, refusal = None, {}, None
         try:
             endpoint, values = adapter.match(path, method=request.method)
         except MethodNotAllowed as exc:
-            allowed = sorted(exc.valid_methods or [])
-            response = self.error(405, "Method Not Allowed")
-            response.headers["Allow"] = ", ".join(allowed)
-            return response
+            refusal = self.error(405, "Method Not Allowed")
+            refusal.headers["Allow"] = ", ".join(sorted(exc.valid_methods or []))
         except NotFound:
-            return self.error(404, "Not Found")
+            refusal = self.error(404, "Not Found")
         except HTTPException as exc:  # e.g. a redirect for a trailing slash
-            return exc.get_response()
-        rule = adapter.match(path, method=request.method, return_rule=True)[0]
+            refusal = exc.get_response()
         with self.lock:
             self.scheduler.run_due()
-            self.counters[f"{request.method} {rule.rule}"] += 1
+            if refusal is not None and self.routes_before_auth:
+                return refusal
             if endpoint not in self.public_endpoints:
                 refused = self.authenticate(request)
                 if refused is not None:
                     return refused
+            if refusal is not None:
+                return refusal
+            rule = adapter.match(path, method=request.method, return_rule=True)[0]
+            self.counters[f"{request.method} {rule.rule}"] += 1
             handler = getattr(self, f"on_{endpoint}")
             try:
                 return handler(request, **values)
@@ -318,6 +350,19 @@ class VendorSandbox:
                 return answer.response
             except BadRequestBody as exc:
                 return self.error(400, str(exc))
+
+
+MAX_CLOCK_STEP = 10 * 365 * 86400  # ten years: far enough for any expiry, finite for every scheduler
+
+
+def _clock_step(value: Any) -> float:
+    """How far to move the clock: a finite number of seconds, forward, at most ten years."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("advance must be a number of seconds")
+    seconds = float(value)
+    if not math.isfinite(seconds) or not 0 <= seconds <= MAX_CLOCK_STEP:
+        raise ValueError(f"advance must be between 0 and {MAX_CLOCK_STEP} seconds")
+    return seconds
 
 
 def _delay_value(value: Any) -> float | list[float]:
@@ -329,6 +374,8 @@ def _delay_value(value: Any) -> float | list[float]:
         if low > high:
             raise ValueError("a delay range needs low <= high")
         return [low, high]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("a delay is a number of seconds")
     seconds = float(value)
     if not math.isfinite(seconds) or seconds < 0 or seconds > 3600:
         raise ValueError("a delay is between 0 and 3600 seconds")
@@ -436,9 +483,13 @@ class SandboxApp:
     def control(self, request: Request, path: str) -> Response:
         """``/_sandbox/...``: configuration, reset, clock, and per-vendor seed/faults/delays/counters."""
         try:
-            body = read_json(request) or {}
+            body = read_json(request)
         except ValueError as exc:
             return json_response({"error": f"invalid JSON: {exc}"}, 400)
+        if body is None and not request.get_data(cache=True).strip():
+            body = {}  # no body at all: nothing to change
+        if not isinstance(body, dict):
+            return json_response({"error": "the body must be a JSON object"}, 400)
         parts = [p for p in path.split("/") if p]
         method = request.method
         try:
@@ -449,7 +500,7 @@ class SandboxApp:
                 return json_response({"reset": True})
             if parts == ["clock"]:
                 if method == "POST":
-                    self.clock.advance(float(body.get("advance", 0)))
+                    self.clock.advance(_clock_step(body.get("advance", 0)))
                 return json_response({"now": self.clock.now(), "offset": self.clock.offset})
             if not parts or parts[0] not in self.vendors:
                 return json_response({"error": "unknown control path", "sandboxes": sorted(self.vendors)}, 404)

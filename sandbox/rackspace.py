@@ -95,7 +95,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import re
 import threading
 import time
@@ -108,7 +107,7 @@ from zoneinfo import ZoneInfo
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from sandbox.core import VendorSandbox, json_response
+from sandbox.core import VendorSandbox, json_response, loads
 
 DEMO_USER_KEY = "rsDemoUserKey0001"
 DEMO_SECRET_KEY = "rsDemoSecretKey0001"
@@ -792,7 +791,7 @@ class Sandbox(VendorSandbox):
             return self.error(400, "Payload must be a valid JSON object. Verify that the content type is "
                                    "application/json .")
         try:
-            body = json.loads(raw)
+            body = loads(raw)
         except ValueError:
             body = None
         if not isinstance(body, dict):

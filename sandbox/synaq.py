@@ -78,7 +78,8 @@ Choices where the doc is silent:
 * Actions on one object are not serialised: another may be created while one is pending; each finishes after
   its own delay. A finished Refresh leaves exactly the services the linked packages need (an edition downgrade
   drops services); a Provision only adds services.
-* Unknown paths (404) and undocumented methods (405, with ``Allow``) are answered before authentication.
+* Authentication comes first: only a request with good credentials learns that a path is unknown (404) or a
+  method undocumented (405, with ``Allow``); any other gets the documented 401.
 * DELETE of an OU needs no child OUs and only inactive/deleted packages and domains with nothing live on the
   platform (they go with it). DELETE of
   a domain removes its non-provisioned mailboxes with it. The root reseller cannot be deleted. Packages may be
