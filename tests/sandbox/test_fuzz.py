@@ -69,14 +69,14 @@ def test_a_fault_of_the_wrong_type_is_refused_and_never_armed(sandbox, spec):
 @pytest.mark.parametrize("advance", ["NaN", "1e308", "-5", "\"soon\"", "true"])
 def test_the_clock_refuses_an_absurd_advance(sandbox, advance):
     before = requests.get(f"{sandbox.url}/_sandbox/clock", timeout=10).json()["offset"]
-    response = requests.post(f"{sandbox.url}/_sandbox/clock", data='{"advance": %s}' % advance, timeout=10)
+    response = requests.post(f"{sandbox.url}/_sandbox/clock", data=f'{{"advance": {advance}}}', timeout=10)
     assert response.status_code == 400
     assert requests.get(f"{sandbox.url}/_sandbox/clock", timeout=10).json()["offset"] == before
 
 
 @pytest.mark.parametrize("value", ["[1]", "[3, 1]", "-1", "\"x\"", "1e9"])
 def test_a_delay_must_be_sensible_seconds_or_a_range(sandbox, value):
-    response = requests.post(f"{sandbox.url}/_sandbox/synaq/delays", data='{"action": %s}' % value, timeout=10)
+    response = requests.post(f"{sandbox.url}/_sandbox/synaq/delays", data=f'{{"action": {value}}}', timeout=10)
     assert response.status_code == 400
 
 
