@@ -10,7 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from customers.choices import VendorState
+from customers.choices import LIVE_STATES, VendorState
 from customers.models import Customer, Domain, DomainPackageLink, Mailbox, Package, UsageReport, VendorCustomer
 
 # Lists never need the vendor account's credentials: leave them encrypted in the database.
@@ -140,6 +140,6 @@ def estate_counts(*, user) -> dict[str, int]:
         "customers": _customers_for(user).count(),
         "domains": domains.count(),
         "mailboxes": mailboxes.count(),
-        "not_live": domains.exclude(vendor_state=VendorState.ACTIVE).count()
-        + mailboxes.exclude(vendor_state=VendorState.ACTIVE).count(),
+        "not_live": domains.exclude(vendor_state__in=LIVE_STATES).count()
+        + mailboxes.exclude(vendor_state__in=LIVE_STATES).count(),
     }
