@@ -78,18 +78,24 @@ def _catalogs(accounts) -> list[dict]:
 
 
 def _customer_context(request, customer, *, domain_form=None, order_forms=None) -> dict:
-    package_accounts = provisioning_selectors.vendor_account_list(user=request.user, capability=Capability.PACKAGES)
+    accounts = provisioning_selectors.vendor_account_list(user=request.user)
+    package_accounts = [a for a in accounts if a.profile.can(Capability.PACKAGES)]
     orders = order_forms or {}
     catalogs = _catalogs(package_accounts)
     for entry in catalogs:
         entry["form"] = orders.get(entry["account"].pk) or PackageOrderForm(
             catalog=entry["catalog"], initial={"vendor_account": entry["account"].pk},
             prefix=f"order{entry['account'].pk}")
+    vendor_customers = list(selectors.vendor_customers(customer=customer))
+    held = {vc.vendor_account_id for vc in vendor_customers if not vc.is_deleted}
+    openable = [a for a in accounts if a.profile.can(Capability.CUSTOMER_ACCOUNTS) and a.profile.staff_opens_accounts
+                and a.pk not in held]
     return {
         "customer": customer,
+        "openable_accounts": openable,
         "page": paginate(request, selectors.domain_list(user=request.user, customer=customer)),
         "packages": selectors.package_list(user=request.user, customer=customer),
-        "vendor_customers": selectors.vendor_customers(customer=customer),
+        "vendor_customers": vendor_customers,
         "catalogs": catalogs,
         "operations": provisioning_selectors.operation_list(user=request.user, customer=customer)[:10],
         "domain_form": domain_form or DomainCreateForm(customer=customer),

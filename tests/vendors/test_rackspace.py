@@ -14,8 +14,8 @@ from customers import services
 from customers.models import Contact, Invoice, VendorCustomer
 from provisioning import services as provisioning_services
 from provisioning import targets
-from provisioning.kinds.contact import ContactCreate, ContactDelete
 from provisioning.adapters.base import NotFoundError
+from provisioning.kinds.contact import ContactCreate, ContactDelete
 from provisioning.models import Alert, Attempt, Operation
 from provisioning.services.context import Context
 from provisioning.services.reads import vendor_login_url, vendor_read
