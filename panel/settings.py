@@ -166,6 +166,8 @@ else:
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # How long a worker sleeps when the folder is empty (kombu's default 1 s); fault tests poll faster.
+        "polling_interval": float(os.environ.get("CELERY_BROKER_POLLING_INTERVAL", "1.0")),
     }
 # Queue names can be prefixed so concurrent runs (tests, the demo) sharing one Redis stay apart.
 CELERY_QUEUE_PREFIX = os.environ.get("CELERY_QUEUE_PREFIX", "test-" if TESTING else "")
