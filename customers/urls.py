@@ -56,6 +56,7 @@ urlpatterns = [
          name="vendor_account_customers"),
     path("vendor-accounts/<int:account_pk>/costs/fetch/", billing.costs_fetch, name="costs_fetch"),
     path("billing/", billing.billing, name="billing"),
+    path("vendor-customers/<int:pk>/invoices/fetch/", billing.invoices_fetch, name="invoices_fetch"),
     path("invoices/<int:pk>/", billing.invoice_detail, name="invoice_detail"),
     path("invoices/<int:pk>/csv/", billing.invoice_csv, name="invoice_csv"),
 ]

@@ -6,7 +6,7 @@ commands), and turn a database race on a unique name into the same ``ValidationE
 would show.
 """
 
-from customers.services.billing import costs_fetch, invoice_lines
+from customers.services.billing import costs_fetch, invoice_lines, invoices_fetch
 from customers.services.contact import contact_create, contact_delete, contact_update
 from customers.services.customer import CUSTOMER_FIELDS, customer_create, customer_update
 from customers.services.domain import (
@@ -42,6 +42,6 @@ __all__ = [
     "mailbox_create", "mailbox_delete", "mailbox_package", "mailbox_set_password", "mailbox_update",
     "package_action", "package_change_editions", "package_delete", "package_order", "vendor_customer_ensure",
     "contact_create", "contact_delete", "contact_update", "costs_fetch", "domain_set_mail_servers",
-    "filtered_domain_add", "invoice_lines", "vendor_customer_action", "vendor_customer_delete",
+    "filtered_domain_add", "invoice_lines", "invoices_fetch", "vendor_customer_action", "vendor_customer_delete",
     "vendor_customer_open", "vendor_customer_update",
 ]

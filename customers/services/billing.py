@@ -45,6 +45,15 @@ def parse_invoice_csv(text: str) -> list[dict]:
     return rows
 
 
+def invoices_fetch(*, vendor_customer) -> int:
+    """Read the account's invoices from the vendor now and keep them for the billing view; how many.
+    Raises VendorError if the vendor cannot answer (its limiter may say to wait: RateLimited)."""
+    target = targets.get("vendor_customer")
+    invoices = vendor_read(account=vendor_customer.vendor_account, what="invoices", ref=target.ref(vendor_customer.pk))
+    target.apply(vendor_customer.pk, targets.Facts(attrs={"invoices": invoices}))
+    return len(invoices)
+
+
 def invoice_lines(*, invoice: Invoice) -> Invoice:
     """The invoice with its line items, read from the vendor the first time (``text/csv``; a 404 means the
     invoice has none, as for invoices from before July 2017). Raises VendorError if the vendor cannot answer."""

@@ -57,7 +57,9 @@ def contact_create(*, vendor_customer: VendorCustomer, security_answer: str, act
         payload=ContactCreate(contact_id=contact.pk, vendor_customer_id=account.pk),
         secrets={"security_answer": security_answer.strip()}, vendor_account=account.vendor_account,
         customer=account.customer, acting_user=acting_user,
-        after=provisioning_selectors.open_operations(target_type="vendor_customer", target_id=account.pk),
+        # Only the account's creation must come first (an enable waiting out its 5 minutes need not hold it up).
+        after=[op for op in provisioning_selectors.open_operations(target_type="vendor_customer", target_id=account.pk)
+               if op.kind == "vendor_customer.create"],
         summary=f"Add contact {contact.name} to {account.customer.name}'s {account.vendor_account.kind_label} account")
     audit_record(acting_user=acting_user, action="contact.create", target=contact, customer=account.customer,
                  summary=f"Added contact {contact.name}")

@@ -44,6 +44,21 @@ def costs_fetch(request, account_pk: int):
 
 
 @staff_required
+@require_POST
+def invoices_fetch(request, pk: int):
+    account = selectors.vendor_customer_get(user=request.user, pk=pk)
+    try:
+        count = services.invoices_fetch(vendor_customer=account)
+    except RateLimited as exc:
+        messages.error(request, f"{exc.message} Try again in {exc.retry_after:.0f} s.")
+    except VendorError as exc:
+        messages.error(request, f"The invoices could not be fetched: {exc.message}")
+    else:
+        messages.success(request, f"{count} invoice(s) fetched from {account.vendor_account.name}.")
+    return redirect_after_post(request, reverse("customers:vendor_customer_detail", args=[account.pk]))
+
+
+@staff_required
 def invoice_detail(request, pk: int):
     invoice = selectors.invoice_get(user=request.user, pk=pk)
     error = ""

@@ -198,8 +198,8 @@ def test_disable_then_enable_inside_five_minutes_waits_its_turn_and_never_gets_a
     assert (enable.next_attempt_at - timezone.now()).total_seconds() > 250
     assert counter(sandbox, "rackspace", "POST /v1/customers/<account>/enable") == 0
     # Five minutes pass, on both sides.
-    sandbox.app.clock.advance(301)
-    VendorCustomer.objects.filter(pk=live.pk).update(toggled_at=live.toggled_at - datetime.timedelta(seconds=301))
+    sandbox.app.clock.advance(310)
+    VendorCustomer.objects.filter(pk=live.pk).update(toggled_at=live.toggled_at - datetime.timedelta(seconds=310))
     drain()
     _ops_ok()
     assert rackspace.account_state[live.vendor_id]["enabled"] is True
@@ -302,9 +302,7 @@ def test_a_bad_contact_email_is_refused_on_its_field_in_the_vendors_words(seeded
 
 # ---- invoices and sign-on ----------------------------------------------------------------------
 def test_invoices_are_fetched_and_their_line_items_read_from_the_csv(sandbox, seeded, staffer, drain):
-    services.vendor_customer_action(vendor_customer=seeded, name="invoices", acting_user=staffer)
-    drain()
-    _ops_ok()
+    assert services.invoices_fetch(vendor_customer=seeded) == 3
     assert list(Invoice.objects.order_by("-invoice_date").values_list("invoice_id", flat=True)) == ["124", "123", "77"]
     invoice = services.invoice_lines(invoice=Invoice.objects.get(invoice_id="123"))
     lines = list(invoice.lines.all())
@@ -314,9 +312,15 @@ def test_invoices_are_fetched_and_their_line_items_read_from_the_csv(sandbox, se
     assert counter(sandbox, "rackspace", "GET /v2/customers/<account>/invoices/<invoice_id>") == 1
 
 
-def test_an_invoice_without_a_csv_has_no_line_items(seeded, staffer, drain):
-    services.vendor_customer_action(vendor_customer=seeded, name="invoices", acting_user=staffer)
+def test_invoices_are_also_fetched_through_the_outbox(seeded, staffer, drain):
+    queue_operation(seeded, "vendor_customer.fetch_invoices", acting_user=staffer)
     drain()
+    _ops_ok()
+    assert Invoice.objects.filter(vendor_customer=seeded).count() == 3
+
+
+def test_an_invoice_without_a_csv_has_no_line_items(seeded, staffer, drain):
+    services.invoices_fetch(vendor_customer=seeded)
     invoice = services.invoice_lines(invoice=Invoice.objects.get(invoice_id="77"))
     assert not invoice.lines.exists() and invoice.lines_fetched_at and not invoice.csv_available
 

@@ -31,8 +31,6 @@ profile = VendorProfile(
           "minutes.", states=frozenset({"suspended"}), style="primary", requests_state="active"),
         A("sync", "vendor_customer", ka.VendorCustomerSync.kind, "Read back from Rackspace",
           "Reads the customer's details as Rackspace holds them now."),
-        A("invoices", "vendor_customer", ka.VendorCustomerFetchInvoices.kind, "Fetch invoices",
-          "Fetches the customer's invoices from Rackspace for the billing view."),
     ),
     notes={"domains": "Rackspace's customer API has no domains: only customers, contacts, invoices and tokens.",
            "delete": "Deleting the customer removes its account at Rackspace with its mailboxes and services."},

@@ -9,7 +9,7 @@ from provisioning.adapters.base import Adapter, NotFoundError, Outcome, VendorEr
 from provisioning.targets import TargetRef
 from provisioning.vendors.rackspace.client import RackspaceClient
 from provisioning.vendors.rackspace.handlers import contacts, customers
-from provisioning.vendors.rackspace.handlers.customers import V1, V2, customer_facts
+from provisioning.vendors.rackspace.handlers.customers import V1, V2, customer_facts, invoices_of
 
 PAGE_SIZE = 25
 DEFAULT_LOGIN_USER = "panel_admin"
@@ -38,6 +38,12 @@ class RackspaceAdapter(Adapter):
     def read_account(self, ctx, ref, *, number: str = "me") -> dict[str, Any]:
         """One account's details (``me``: the reseller's own)."""
         return ctx.client.get(f"{V1}/{number}") or {}
+
+    def read_invoices(self, ctx, ref: TargetRef) -> list[dict[str, Any]]:
+        """The account's invoice list, read while staff wait (it does not queue behind the account's changes)."""
+        if not ref.vendor_id:
+            raise VendorError("The customer is not at Rackspace yet.")
+        return invoices_of(ctx, ref.vendor_id)
 
     def read_invoice_csv(self, ctx, ref: TargetRef, *, invoice_id: str) -> str | None:
         """An invoice's line items as the vendor's CSV; None when it has none (404: before July 2017)."""

@@ -153,17 +153,21 @@ class CustomerDeleteHandler(Handler):
         return Outcome.finished("Customer deleted at Rackspace.", Facts(vendor_state="deleted"))
 
 
+def invoices_of(ctx, number: str) -> list[dict[str, Any]]:
+    """The account's invoices, newest first, every page, in the panel's field names."""
+    return [{"invoice_id": i.get("InvoiceId"), "invoice_date": str(i.get("InvoiceDate") or "")[:10],
+             "invoice_type": i.get("InvoiceType") or "", "total_due": i.get("TotalDue") or "0",
+             "is_paid": bool(i.get("IsPaid")), "csv_available": bool(i.get("CsvAvailable"))}
+            for i in ctx.client.pages(f"{V2}/{number}/invoices") if i.get("InvoiceId")]
+
+
 class InvoicesFetchHandler(Handler):
-    """The account's invoices, newest first, every page."""
+    """The account's invoices through the outbox (for fetches nobody waits for)."""
 
     payload = ka.VendorCustomerFetchInvoices
 
     def run(self, ctx, p: ka.VendorCustomerFetchInvoices) -> Outcome:
-        number = ctx.vendor_id_of("vendor_customer", p.vendor_customer_id)
-        invoices = [{"invoice_id": i.get("InvoiceId"), "invoice_date": str(i.get("InvoiceDate") or "")[:10],
-                     "invoice_type": i.get("InvoiceType") or "", "total_due": i.get("TotalDue") or "0",
-                     "is_paid": bool(i.get("IsPaid")), "csv_available": bool(i.get("CsvAvailable"))}
-                    for i in ctx.client.pages(f"{V2}/{number}/invoices") if i.get("InvoiceId")]
+        invoices = invoices_of(ctx, ctx.vendor_id_of("vendor_customer", p.vendor_customer_id))
         return Outcome.finished(f"{len(invoices)} invoice(s) fetched from Rackspace.", Facts(attrs={
             "invoices": invoices}))
 
