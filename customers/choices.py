@@ -52,6 +52,8 @@ class VendorState(Coloured, models.TextChoices):
     UNKNOWN = "unknown", "Not on vendor yet"
     PENDING = "pending", "Pending"
     INITIALIZING = "initializing", "Initialising"
+    # Greenview: the filter is set up and processes the domain's mail.
+    READY = "ready", "Ready"
     INACTIVE = "inactive", "Inactive"
     ACTIVE = "active", "Active"
     STALE = "stale", "Stale"
@@ -73,6 +75,7 @@ _VENDOR_STATE_STYLE: dict[str, tuple[str, Severity]] = {
     "unknown": ("grey", Severity.INFO),
     "pending": ("blue", Severity.INFO),
     "initializing": ("blue", Severity.INFO),
+    "ready": ("green", Severity.INFO),
     "inactive": ("grey", Severity.LOW),
     "active": ("green", Severity.INFO),
     # Stale means the vendor's live configuration no longer matches: mail flow is at risk.
@@ -87,6 +90,8 @@ _VENDOR_STATE_STYLE: dict[str, tuple[str, Severity]] = {
     "cancelled": ("grey", Severity.LOW),
 }
 colours(VendorState, {value: style[0] for value, style in _VENDOR_STATE_STYLE.items()})
+# The vendor confirmed the service exists and serves (active, or a filter that is ready).
+LIVE_STATES = frozenset({VendorState.ACTIVE, VendorState.READY})
 
 
 class LinkState(Coloured, models.TextChoices):

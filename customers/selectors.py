@@ -10,8 +10,19 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from customers.choices import VendorState
-from customers.models import Customer, Domain, DomainPackageLink, Mailbox, Package, UsageReport, VendorCustomer
+from customers.choices import LIVE_STATES, VendorState
+from customers.models import (
+    Contact,
+    Customer,
+    Domain,
+    DomainPackageLink,
+    Invoice,
+    Mailbox,
+    MonthlyCost,
+    Package,
+    UsageReport,
+    VendorCustomer,
+)
 
 # Lists never need the vendor account's credentials: leave them encrypted in the database.
 _SECRET = "vendor_account__credentials"
@@ -125,7 +136,8 @@ def domain_links(*, domain: Domain) -> QuerySet:
 
 
 def vendor_customers(*, customer: Customer) -> QuerySet:
-    return VendorCustomer.objects.filter(customer=customer).select_related("vendor_account").defer(_SECRET)
+    return (VendorCustomer.objects.filter(customer=customer).select_related("vendor_account").defer(_SECRET)
+            .order_by("vendor_account__name", "-id"))
 
 
 def usage_reports(*, domain: Domain, limit: int = 6) -> list[UsageReport]:
@@ -140,6 +152,65 @@ def estate_counts(*, user) -> dict[str, int]:
         "customers": _customers_for(user).count(),
         "domains": domains.count(),
         "mailboxes": mailboxes.count(),
-        "not_live": domains.exclude(vendor_state=VendorState.ACTIVE).count()
-        + mailboxes.exclude(vendor_state=VendorState.ACTIVE).count(),
+        "not_live": domains.exclude(vendor_state__in=LIVE_STATES).count()
+        + mailboxes.exclude(vendor_state__in=LIVE_STATES).count(),
     }
+
+
+def _vendor_customers_for(user) -> QuerySet:
+    qs = VendorCustomer.objects.select_related("customer", "vendor_account").defer(_SECRET)
+    if user.is_reseller_staff:
+        return qs
+    return qs.filter(customer__memberships__user=user)
+
+
+def vendor_customer_get(*, user, pk: int) -> VendorCustomer:
+    return get_object_or_404(_vendor_customers_for(user), pk=pk)
+
+
+def vendor_customer_domains(*, vendor_customer: VendorCustomer) -> QuerySet:
+    return Domain.objects.filter(vendor_customer=vendor_customer).order_by("name")
+
+
+def contacts_of(*, vendor_customer: VendorCustomer) -> QuerySet:
+    return Contact.objects.filter(vendor_customer=vendor_customer).order_by("name", "id")
+
+
+def contact_get(*, user, pk: int) -> Contact:
+    qs = Contact.objects.select_related("vendor_customer__customer", "vendor_customer__vendor_account").defer(
+        f"vendor_customer__{_SECRET}")
+    if not user.is_reseller_staff:
+        qs = qs.filter(vendor_customer__customer__memberships__user=user)
+    return get_object_or_404(qs, pk=pk)
+
+
+def invoices_of(*, vendor_customer: VendorCustomer) -> QuerySet:
+    return Invoice.objects.filter(vendor_customer=vendor_customer).order_by("-invoice_date", "-id")
+
+
+def invoice_get(*, user, pk: int) -> Invoice:
+    qs = Invoice.objects.select_related("vendor_customer__customer", "vendor_customer__vendor_account").defer(
+        f"vendor_customer__{_SECRET}")
+    if not user.is_reseller_staff:
+        qs = qs.filter(vendor_customer__customer__memberships__user=user)
+    return get_object_or_404(qs, pk=pk)
+
+
+def monthly_costs(*, user, vendor_customer: VendorCustomer | None = None, month=None) -> QuerySet:
+    qs = MonthlyCost.objects.select_related("vendor_customer__customer", "vendor_customer__vendor_account").defer(
+        f"vendor_customer__{_SECRET}")
+    if not user.is_reseller_staff:
+        qs = qs.filter(vendor_customer__customer__memberships__user=user)
+    if vendor_customer is not None:
+        qs = qs.filter(vendor_customer=vendor_customer)
+    if month is not None:
+        qs = qs.filter(month=month)
+    return qs.order_by("-month", "vendor_customer__customer__name")
+
+
+def invoice_list(*, user) -> QuerySet:
+    qs = Invoice.objects.select_related("vendor_customer__customer", "vendor_customer__vendor_account").defer(
+        f"vendor_customer__{_SECRET}", "csv_text")
+    if not user.is_reseller_staff:
+        qs = qs.filter(vendor_customer__customer__memberships__user=user)
+    return qs.order_by("-invoice_date", "-id")

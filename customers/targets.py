@@ -7,12 +7,24 @@ back (its id, its state, and the few attributes listed in ``writable_attrs``).
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.urls import reverse
 
-from customers.choices import LinkState
-from customers.models import Customer, Domain, DomainPackageLink, Mailbox, Package, UsageReport, VendorCustomer
+from customers.choices import LinkState, RequestedState
+from customers.models import (
+    Contact,
+    Customer,
+    Domain,
+    DomainPackageLink,
+    Invoice,
+    Mailbox,
+    MonthlyCost,
+    Package,
+    UsageReport,
+    VendorCustomer,
+)
 from provisioning.targets import Facts, TargetType
 
 SECRET = "vendor_account__credentials"
@@ -30,10 +42,15 @@ class CustomerTarget(TargetType):
 
 
 class VendorCustomerTarget(TargetType):
+    """Besides id and state, a vendor may report the account's details, its invoices (``invoices``), its
+    monthly cost (``monthly_cost``) or when it last enabled or disabled it (``toggled_at``)."""
+
     name = "vendor_customer"
     label = "Vendor-side account"
     model = VendorCustomer
-    url_name = ""
+    url_name = "customers:vendor_customer_detail"
+    writable_attrs = frozenset({"title", "reference", "email", "plan", "seats", "details", "toggled_at", "invoices",
+                                "monthly_cost"})
 
     def queryset(self):
         return VendorCustomer.objects.select_related("customer", "vendor_account").defer(SECRET)
@@ -41,19 +58,75 @@ class VendorCustomerTarget(TargetType):
     def describe(self, obj) -> str:
         return f"{obj.vendor_account.kind_label} account of {obj.customer.name}"
 
-    def url(self, pk: int) -> str:
-        customer_id = VendorCustomer.objects.filter(pk=pk).values_list("customer_id", flat=True).first()
-        return CustomerTarget().url(customer_id) if customer_id else ""
-
-    writable_attrs = frozenset({"removed"})
+    def attrs_of(self, obj) -> dict:
+        """The account's details and, where the vendor keeps domains inside it, those it should hold now."""
+        domains = [{"pk": d.pk, "name": d.name, "vendor_id": d.vendor_id, "vendor_state": d.vendor_state,
+                    "mail_servers": list(d.mail_servers), "wanted": d.requested_state != RequestedState.DELETED}
+                   for d in Domain.objects.filter(vendor_customer=obj).order_by("id")
+                   .only("pk", "name", "vendor_id", "vendor_state", "mail_servers", "requested_state")]
+        return {"title": obj.title, "reference": obj.reference, "email": obj.email, "plan": obj.plan,
+                "seats": obj.seats, "details": dict(obj.details or {}), "domains": domains,
+                "toggled_at": obj.toggled_at.timestamp() if obj.toggled_at else None,
+                "requested_state": obj.requested_state}
 
     def find(self, *, vendor_account_id: int, vendor_id: str) -> int | None:
         return (VendorCustomer.objects.filter(vendor_account_id=vendor_account_id, vendor_id=vendor_id)
+                .exclude(vendor_state="deleted").values_list("pk", flat=True).first())
+
+    @transaction.atomic
+    def apply(self, pk: int, facts: Facts) -> None:
+        attrs = dict(facts.attrs)
+        invoices = attrs.pop("invoices", None)
+        cost = attrs.pop("monthly_cost", None)
+        super().apply(pk, Facts(facts.vendor_id, facts.vendor_state, attrs))
+        for item in invoices or []:
+            Invoice.objects.update_or_create(vendor_customer_id=pk, invoice_id=str(item["invoice_id"])[:64], defaults={
+                "invoice_date": datetime.date.fromisoformat(item["invoice_date"]),
+                "invoice_type": str(item.get("invoice_type") or "")[:40],
+                "total_due": Decimal(str(item.get("total_due") or "0")), "is_paid": bool(item.get("is_paid")),
+                "csv_available": bool(item.get("csv_available"))})
+        if cost:
+            month = datetime.date.fromisoformat(cost["month"])
+            MonthlyCost.objects.update_or_create(vendor_customer_id=pk, month=month, defaults={
+                "monthly_cost": Decimal(str(cost["monthly_cost"])), "subscriptions": cost.get("subscriptions") or []})
+
+
+class ContactTarget(TargetType):
+    name = "contact"
+    label = "Contact"
+    model = Contact
+    url_name = ""
+    writable_attrs = frozenset({"name", "email", "phone", "security_question", "receives_alerts",
+                                "receives_billing", "receives_updates", "removed"})
+
+    def queryset(self):
+        return Contact.objects.select_related("vendor_customer").defer(f"vendor_customer__{SECRET}")
+
+    def describe(self, obj) -> str:
+        return f"contact {obj.name}"
+
+    def customer_id_of(self, obj) -> int:
+        return obj.vendor_customer.customer_id
+
+    def vendor_account_id_of(self, obj) -> int:
+        return obj.vendor_customer.vendor_account_id
+
+    def attrs_of(self, obj) -> dict:
+        return {"name": obj.name, "email": obj.email, "phone": obj.phone, "security_question": obj.security_question,
+                "receives_alerts": obj.receives_alerts, "receives_billing": obj.receives_billing,
+                "receives_updates": obj.receives_updates}
+
+    def url(self, pk: int) -> str:
+        vc = Contact.objects.filter(pk=pk).values_list("vendor_customer_id", flat=True).first()
+        return reverse("customers:vendor_customer_detail", args=[vc]) if vc else ""
+
+    def find(self, *, vendor_account_id: int, vendor_id: str) -> int | None:
+        return (Contact.objects.filter(vendor_customer__vendor_account_id=vendor_account_id, vendor_id=vendor_id)
                 .values_list("pk", flat=True).first())
 
     def apply(self, pk: int, facts: Facts) -> None:
         if facts.attrs.get("removed"):
-            VendorCustomer.objects.filter(pk=pk).delete()
+            Contact.objects.filter(pk=pk).delete()
             return
         super().apply(pk, facts)
 
@@ -91,7 +164,7 @@ class DomainTarget(TargetType):
     model = Domain
     url_name = "customers:domain_detail"
     writable_attrs = frozenset({"service_field_names", "service_field_values", "dns_records", "links", "usage",
-                                "removed"})
+                                "removed", "mail_servers"})
 
     def queryset(self):
         return Domain.objects.defer(SECRET)
@@ -108,7 +181,7 @@ class DomainTarget(TargetType):
             return reverse("customers:domain_fix", args=[pk])
         return ""
 
-    @transaction.atomic(savepoint=False)
+    @transaction.atomic
     def apply(self, pk: int, facts: Facts) -> None:
         attrs = dict(facts.attrs)
         links = attrs.pop("links", None)
@@ -162,4 +235,5 @@ class MailboxTarget(TargetType):
         super().apply(pk, facts)
 
 
-TARGET_TYPES = (CustomerTarget(), VendorCustomerTarget(), PackageTarget(), DomainTarget(), MailboxTarget())
+TARGET_TYPES = (CustomerTarget(), VendorCustomerTarget(), ContactTarget(), PackageTarget(), DomainTarget(),
+                MailboxTarget())

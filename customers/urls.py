@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from customers.views import customers, domains, mailboxes, packages
+from customers.views import billing, contacts, customers, domains, mailboxes, packages, vendor_customers
 
 app_name = "customers"
 
@@ -13,8 +13,6 @@ urlpatterns = [
     path("customers/<int:pk>/edit/", customers.customer_edit, name="customer_edit"),
     path("customers/<int:customer_pk>/domains/new/", domains.domain_create, name="domain_create"),
     path("customers/<int:pk>/packages/new/<int:account_pk>/", customers.package_order, name="package_order"),
-    path("customers/<int:pk>/vendor-accounts/<int:vc_pk>/delete/", customers.vendor_customer_delete,
-         name="vendor_customer_delete"),
     path("vendor-accounts/<int:account_pk>/catalog/refresh/", customers.catalog_refresh, name="catalog_refresh"),
     path("packages/<int:pk>/", packages.package_detail, name="package_detail"),
     path("packages/<int:pk>/editions/", packages.package_editions, name="package_editions"),
@@ -39,4 +37,26 @@ urlpatterns = [
     path("mailboxes/<int:pk>/actions/<slug:name>/", mailboxes.mailbox_action, name="mailbox_action"),
     path("mailboxes/<int:pk>/delete/", mailboxes.mailbox_delete, name="mailbox_delete"),
     path("mailboxes/<int:pk>/webmail/", mailboxes.mailbox_webmail, name="mailbox_webmail"),
+    path("customers/<int:pk>/accounts/new/<int:account_pk>/", vendor_customers.vendor_customer_open,
+         name="vendor_customer_open"),
+    path("vendor-customers/<int:pk>/", vendor_customers.vendor_customer_detail, name="vendor_customer_detail"),
+    path("vendor-customers/<int:pk>/status/", vendor_customers.vendor_customer_status, name="vendor_customer_status"),
+    path("vendor-customers/<int:pk>/edit/", vendor_customers.vendor_customer_edit, name="vendor_customer_edit"),
+    path("vendor-customers/<int:pk>/actions/<slug:name>/", vendor_customers.vendor_customer_action,
+         name="vendor_customer_action"),
+    path("vendor-customers/<int:pk>/delete/", vendor_customers.vendor_customer_delete, name="vendor_customer_delete"),
+    path("vendor-customers/<int:pk>/login/", vendor_customers.vendor_customer_login, name="vendor_customer_login"),
+    path("vendor-customers/<int:pk>/domains/new/", vendor_customers.filtered_domain_create,
+         name="filtered_domain_create"),
+    path("vendor-customers/<int:pk>/contacts/new/", contacts.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/edit/", contacts.contact_edit, name="contact_edit"),
+    path("contacts/<int:pk>/delete/", contacts.contact_delete, name="contact_delete"),
+    path("domains/<int:pk>/mail-servers/", vendor_customers.domain_mail_servers, name="domain_mail_servers"),
+    path("vendor-accounts/<int:account_pk>/customers/", vendor_customers.vendor_account_customers,
+         name="vendor_account_customers"),
+    path("vendor-accounts/<int:account_pk>/costs/fetch/", billing.costs_fetch, name="costs_fetch"),
+    path("billing/", billing.billing, name="billing"),
+    path("vendor-customers/<int:pk>/invoices/fetch/", billing.invoices_fetch, name="invoices_fetch"),
+    path("invoices/<int:pk>/", billing.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:pk>/csv/", billing.invoice_csv, name="invoice_csv"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 import idna
@@ -51,3 +52,34 @@ def validate_local_part(value: str) -> None:
             "Use letters, digits, dots, hyphens and underscores only, starting and ending with a letter or digit.",
             code="invalid",
         )
+
+
+def clean_mail_servers(values) -> list[str]:
+    """Mail servers (host names or IPv4 addresses), lower-cased, each once, in the order given."""
+    cleaned: list[str] = []
+    for raw in values:
+        host = (raw or "").strip().rstrip(".").lower()
+        if not host:
+            continue
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            try:
+                validate_domain_name(host)
+            except ValidationError:
+                raise ValidationError(f"“{raw}” is not a mail server host name or IPv4 address.",
+                                      code="invalid") from None
+        if host not in cleaned:
+            cleaned.append(host)
+    return cleaned
+
+
+def validate_vendor_name(value: str) -> None:
+    """A name a vendor keeps for an account (Rackspace's rules, the strictest: 1-100 characters, no space
+    at either end)."""
+    if not value or not value.strip():
+        raise ValidationError("A name is required.", code="required")
+    if value != value.strip():
+        raise ValidationError("The name cannot begin or end with a space.", code="invalid")
+    if len(value) > 100:
+        raise ValidationError("The name must be 100 characters or fewer.", code="invalid")

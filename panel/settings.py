@@ -167,7 +167,7 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
         # The folder is polled; kombu's default of once a second would make every step wait for it.
-        "polling_interval": float(os.environ.get("BROKER_POLLING_INTERVAL", "0.05")),
+        "polling_interval": float(os.environ.get("CELERY_BROKER_POLLING_INTERVAL", "0.05")),
     }
 # Queue names can be prefixed so concurrent runs (tests, the demo) sharing one Redis stay apart.
 CELERY_QUEUE_PREFIX = os.environ.get("CELERY_QUEUE_PREFIX", "test-" if TESTING else "")
@@ -185,6 +185,8 @@ PROVISIONING_BACKOFF_CAP_SECONDS = float(os.environ.get("PROVISIONING_BACKOFF_CA
 PROVISIONING_REDISPATCH_SECONDS = float(os.environ.get("PROVISIONING_REDISPATCH_SECONDS", "60"))
 # An operation waiting behind another is woken when that one ends; this long is only the safety net.
 PROVISIONING_ORDER_WAIT_SECONDS = float(os.environ.get("PROVISIONING_ORDER_WAIT_SECONDS", "60"))
+# A dotted path to a callable giving the rate limiter's time (empty: the wall clock). Benchmarks only.
+PROVISIONING_LIMITER_CLOCK = os.environ.get("PROVISIONING_LIMITER_CLOCK", "")
 # A step due this soon rides a countdown as a hint (the row's due time stays the truth).
 PROVISIONING_HINT_SECONDS = float(os.environ.get("PROVISIONING_HINT_SECONDS", "20"))
 # Vendor HTTP: connect and read timeouts (seconds) and connections kept per vendor account.

@@ -29,6 +29,7 @@ class Capability(models.TextChoices):
     SPAM_FILTERING = "spam_filtering", "Spam filtering (mail servers, MX)"
     USAGE = "usage", "Usage reports"
     INVOICES = "invoices", "Invoices"
+    MONTHLY_COSTS = "monthly_costs", "Monthly costs of subscriptions"
     CONTACTS = "contacts", "Contacts"
     LOGIN_TOKENS = "login_tokens", "Single sign-on to the vendor"
     WEBMAIL = "webmail", "Webmail single sign-on"

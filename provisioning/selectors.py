@@ -128,3 +128,19 @@ def with_targets(rows) -> list:
         except LookupError:
             row.target_url = ""
     return rows
+
+
+def vendor_refusals(*, target_type: str, target_id: int) -> dict[str, str]:
+    """The vendor's words on the latest failed change of each kind to a target, by the form field they
+    concern, unless a later change of that kind succeeded (so a form can show them beside the field)."""
+    seen: set[str] = set()
+    found: dict[str, str] = {}
+    for kind, state, field_name, error in (Operation.objects.filter(target_type=target_type, target_id=target_id)
+                                           .order_by("-id").values_list("kind", "state", "error_field",
+                                                                        "last_error")[:50]):
+        if kind in seen:
+            continue
+        seen.add(kind)
+        if state == OperationState.FAILED and error:
+            found.setdefault(field_name or "", error)
+    return found

@@ -38,6 +38,9 @@ class TargetRef:
     label: str
     customer_id: int | None = None
     vendor_account_id: int | None = None
+    # What the owning app tells a handler about the target beyond ids and state (TargetType.attrs_of):
+    # e.g. the domains a Greenview client holds, built from local state when the step runs.
+    attrs: dict[str, Any] = field(default_factory=dict)
 
 
 class TargetType:
@@ -72,10 +75,15 @@ class TargetType:
         obj = self.queryset().filter(pk=pk).first()
         return self.ref_of(obj) if obj is not None else None
 
+    def attrs_of(self, obj: models.Model) -> dict[str, Any]:
+        """Local state a handler may need beyond ids and state (none by default)."""
+        return {}
+
     def ref_of(self, obj: models.Model) -> TargetRef:
         return TargetRef(type=self.name, pk=obj.pk, vendor_id=getattr(obj, "vendor_id", "") or "",
                          vendor_state=getattr(obj, self.state_field or "", "") or "", label=self.describe(obj),
-                         customer_id=self.customer_id_of(obj), vendor_account_id=self.vendor_account_id_of(obj))
+                         customer_id=self.customer_id_of(obj), vendor_account_id=self.vendor_account_id_of(obj),
+                         attrs=self.attrs_of(obj))
 
     def labels(self, pks: list[int]) -> dict[int, str]:
         """Names of many targets in one query (operation and alert lists)."""

@@ -5,11 +5,13 @@ vendor last said (``vendor_state``, ``vendor_id``, ``last_synced_at``). A local 
 only when its Operation (provisioning app) succeeds.
 """
 
+from customers.models.billing import Invoice, InvoiceLine, MonthlyCost
+from customers.models.contact import Contact
 from customers.models.domain import Domain, UsageReport
 from customers.models.mailbox import Mailbox
 from customers.models.package import DomainPackageLink, Package
 from customers.models.people import Customer, Membership, User
 from customers.models.vendor_customer import VendorCustomer
 
-__all__ = ["Customer", "Domain", "DomainPackageLink", "Mailbox", "Membership", "Package", "UsageReport", "User",
-           "VendorCustomer"]
+__all__ = ["Contact", "Customer", "Domain", "DomainPackageLink", "Invoice", "InvoiceLine", "Mailbox", "Membership",
+           "MonthlyCost", "Package", "UsageReport", "User", "VendorCustomer"]

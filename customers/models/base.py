@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from core.choices import choice_accessor
-from customers.choices import RequestedState, VendorState
+from customers.choices import LIVE_STATES, RequestedState, VendorState
 
 
 class ServiceState(models.Model):
@@ -27,4 +27,4 @@ class ServiceState(models.Model):
     @property
     def is_live(self) -> bool:
         """The vendor confirmed it exists and serves (not merely queued)."""
-        return self.vendor_state == VendorState.ACTIVE
+        return self.vendor_state in LIVE_STATES

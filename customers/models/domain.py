@@ -24,6 +24,11 @@ class Domain(ServiceState):
     service_field_values = models.JSONField(default=dict, blank=True)
     # Records the customer must publish in DNS, as the vendor gave them: [{"type": "MX", "value": ...}].
     dns_records = models.JSONField(default=list, blank=True)
+    # The vendor-side account that holds the domain, where the vendor keeps domains inside one (Greenview).
+    vendor_customer = models.ForeignKey("customers.VendorCustomer", on_delete=models.SET_NULL, null=True,
+                                        blank=True, related_name="domains")
+    # Where a filtering vendor delivers the domain's clean mail (Greenview mail servers), in order.
+    mail_servers = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -6,6 +6,8 @@ commands), and turn a database race on a unique name into the same ``ValidationE
 would show.
 """
 
+from customers.services.billing import costs_fetch, invoice_lines, invoices_fetch
+from customers.services.contact import contact_create, contact_delete, contact_update
 from customers.services.customer import CUSTOMER_FIELDS, customer_create, customer_update
 from customers.services.domain import (
     domain_action,
@@ -15,6 +17,7 @@ from customers.services.domain import (
     domain_set_service_fields,
     domain_unlink,
 )
+from customers.services.filtering import domain_set_mail_servers, filtered_domain_add
 from customers.services.mailbox import (
     mailbox_action,
     mailbox_change_edition,
@@ -25,12 +28,20 @@ from customers.services.mailbox import (
     mailbox_update,
 )
 from customers.services.package import package_action, package_change_editions, package_delete, package_order
-from customers.services.vendor_customer import vendor_customer_delete, vendor_customer_ensure
+from customers.services.vendor_customer import (
+    vendor_customer_action,
+    vendor_customer_delete,
+    vendor_customer_ensure,
+    vendor_customer_open,
+    vendor_customer_update,
+)
 
 __all__ = [
     "CUSTOMER_FIELDS", "customer_create", "customer_update", "domain_action", "domain_create", "domain_delete",
     "domain_link", "domain_set_service_fields", "domain_unlink", "mailbox_action", "mailbox_change_edition",
     "mailbox_create", "mailbox_delete", "mailbox_package", "mailbox_set_password", "mailbox_update",
-    "package_action", "package_change_editions", "package_delete", "package_order", "vendor_customer_delete",
-    "vendor_customer_ensure",
+    "package_action", "package_change_editions", "package_delete", "package_order", "vendor_customer_ensure",
+    "contact_create", "contact_delete", "contact_update", "costs_fetch", "domain_set_mail_servers",
+    "filtered_domain_add", "invoice_lines", "invoices_fetch", "vendor_customer_action", "vendor_customer_delete",
+    "vendor_customer_open", "vendor_customer_update",
 ]

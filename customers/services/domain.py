@@ -9,8 +9,9 @@ from django.views.decorators.debug import sensitive_variables
 
 from core.audit import audit_record
 from customers.choices import LinkState, RequestedState
-from customers.models import Customer, Domain, DomainPackageLink, Package
+from customers.models import Customer, Domain, DomainPackageLink, Package, VendorCustomer
 from customers.services.common import request_action, require_account_usable, require_customer_active, save_new
+from customers.services.filtering import filtered_domain_add, filtered_domain_remove
 from customers.services.vendor_customer import vendor_customer_ensure
 from customers.validators import normalise_domain_name
 from provisioning import selectors as provisioning_selectors
@@ -45,6 +46,14 @@ def domain_create(*, customer: Customer, vendor_account: VendorAccount, name: st
     vendor = vendor_account.profile
     if not vendor.can(Capability.DOMAINS):
         raise ValidationError({"vendor_account": f"{vendor.label} does not host domains."})
+    if vendor.domain_origin == "client":
+        # The vendor keeps domains inside the customer's account there: the domain joins that account.
+        account = VendorCustomer.objects.filter(customer=customer, vendor_account=vendor_account).exclude(
+            requested_state=RequestedState.DELETED).first()
+        if account is None:
+            raise ValidationError({"vendor_account": f"{vendor.label} keeps domains inside a "
+                                   f"{vendor.account_label}: open one for {customer.name} first, with this domain."})
+        return filtered_domain_add(vendor_customer=account, name=name, mail_servers=[], acting_user=acting_user)
     package = _package_for(customer, vendor_account, package)
     if provision_now and package is None and vendor.can(Capability.PACKAGES):
         raise ValidationError({"provision_now": "A domain is provisioned with its packages: choose one."})
@@ -163,6 +172,8 @@ def domain_delete(*, domain: Domain, confirm: str, acting_user) -> Operation:
     if remaining:
         raise ValidationError(f"{domain.name} still has {remaining} mailbox(es): delete them first. The vendor "
                               "refuses to delete a domain with provisioned mailboxes.")
+    if domain.vendor_customer_id and domain.vendor_account.profile.domain_origin == "client":
+        return filtered_domain_remove(domain=domain, acting_user=acting_user)
     domain.requested_state = RequestedState.DELETED
     domain.save(update_fields=["requested_state", "updated_at"])
     operation = provisioning.operation_enqueue(

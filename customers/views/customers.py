@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,7 +19,7 @@ from core.views import (
 )
 from customers import selectors, services
 from customers.choices import CustomerStatus
-from customers.forms import ConfirmForm, CustomerForm, DomainCreateForm, PackageOrderForm
+from customers.forms import CustomerForm, DomainCreateForm, PackageOrderForm
 from provisioning import selectors as provisioning_selectors
 from provisioning.adapters.base import VendorError
 from provisioning.choices import Capability
@@ -83,17 +81,23 @@ def _catalogs(accounts) -> list[dict]:
 
 
 def _customer_context(request, customer, *, domain_form=None, order_forms=None) -> dict:
-    package_accounts = provisioning_selectors.vendor_account_list(user=request.user, capability=Capability.PACKAGES)
+    accounts = provisioning_selectors.vendor_account_list(user=request.user)
+    package_accounts = [a for a in accounts if a.profile.can(Capability.PACKAGES)]
     orders = order_forms or {}
     catalogs = _catalogs(package_accounts)
     for entry in catalogs:
         entry["form"] = orders.get(entry["account"].pk) or PackageOrderForm(
             catalog=entry["catalog"], prefix=f"order{entry['account'].pk}")
+    vendor_customers = list(selectors.vendor_customers(customer=customer))
+    held = {vc.vendor_account_id for vc in vendor_customers if not vc.is_deleted}
+    openable = [a for a in accounts if a.profile.can(Capability.CUSTOMER_ACCOUNTS) and a.profile.staff_opens_accounts
+                and a.pk not in held]
     return {
         "customer": customer,
+        "openable_accounts": openable,
         "page": paginate(request, selectors.domain_list(user=request.user, customer=customer)),
         "packages": selectors.package_list(user=request.user, customer=customer),
-        "vendor_customers": selectors.vendor_customers(customer=customer),
+        "vendor_customers": vendor_customers,
         "catalogs": catalogs,
         "operations": provisioning_selectors.operation_list(user=request.user, customer=customer)[:10],
         "domain_form": domain_form or DomainCreateForm(customer=customer),
@@ -147,30 +151,3 @@ def catalog_refresh(request, account_pk: int):
         next_url = reverse("dashboard")
     return redirect_after_post(request, next_url)
 
-
-@staff_required
-@require_http_methods(["GET", "POST"])
-def vendor_customer_delete(request, pk: int, vc_pk: int):
-    """Delete the customer's own account at a vendor (typed confirmation: the customer's reference)."""
-    customer = selectors.customer_get(user=request.user, pk=pk)
-    account = get_object_or_404(selectors.vendor_customers(customer=customer), pk=vc_pk)
-    form = ConfirmForm(request.POST or None, expected=customer.reference)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.vendor_customer_delete(vendor_customer=account, confirm=form.cleaned_data["confirm"],
-                                            acting_user=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Deleting {customer.name}'s account at {account.vendor_account}: queued.")
-            return redirect_after_post(request, customer_url(customer))
-    left = (customer.packages.filter(vendor_account=account.vendor_account).count()
-            + customer.domains.filter(vendor_account=account.vendor_account).count())
-    return render_page(request, "customers/confirm.html", {
-        "object": f"{customer.name}'s account at {account.vendor_account}", "object_url": customer_url(customer),
-        "form": form, "delete": True,
-        "action_url": reverse("customers:vendor_customer_delete", args=[customer.pk, account.pk]),
-        "blocked": f"{left} package(s) or domain(s) are still on {account.vendor_account}: delete them first."
-        if left else "",
-        "lost": "The customer's organisation is removed from the vendor.",
-    })

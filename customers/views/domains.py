@@ -24,8 +24,11 @@ from core.views import (
 from customers import selectors, services
 from customers.choices import VendorState
 from customers.forms import ConfirmForm, DomainCreateForm, DomainLinkForm, MailboxCreateForm, ServiceFieldsForm
+from customers.forms_accounts import MailServersForm
 from customers.views.common import live_context, queue, stop_polling_when_done
 from customers.views.customers import _customer_context
+from customers.views.vendor_customers import attach_refusals
+from provisioning import selectors as provisioning_selectors
 from provisioning.adapters.base import VendorError
 from provisioning.choices import Capability
 from provisioning.services.reads import vendor_catalog
@@ -72,6 +75,7 @@ def domain_create(request, customer_pk: int):
 def domain_context(request, domain, *, mailbox_form=None, link_form=None, fields_form=None) -> dict:
     vendor = domain.vendor_account.profile
     can_mailboxes = vendor.can(Capability.MAILBOXES)
+    filtering = vendor.can(Capability.SPAM_FILTERING) and domain.vendor_customer_id is not None
     return {
         "domain": domain,
         "vendor": vendor,
@@ -85,6 +89,11 @@ def domain_context(request, domain, *, mailbox_form=None, link_form=None, fields
         "fields_form": fields_form or (ServiceFieldsForm(domain=domain, prefix="fields")
                                        if domain.service_field_names else None),
         "usage": selectors.usage_reports(domain=domain) if vendor.can(Capability.USAGE) else [],
+        "filtering": filtering,
+        "mail_servers_form": attach_refusals(MailServersForm(initial={"mail_servers": " ".join(domain.mail_servers)}),
+                                             provisioning_selectors.vendor_refusals(target_type="domain",
+                                                                                    target_id=domain.pk))
+        if filtering and domain.requested_state != "deleted" else None,
         **live_context(request, target_type="domain", pk=domain.pk),
     }
 

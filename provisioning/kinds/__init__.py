@@ -5,10 +5,11 @@ The list is explicit (no registration on import): a kind exists when its payload
 
 from __future__ import annotations
 
-from provisioning.kinds import account, domain, mailbox, package
+from provisioning.kinds import account, contact, domain, filtering, mailbox, package
 from provisioning.kinds.base import Payload
 
-PAYLOADS: dict[str, type[Payload]] = {p.kind: p for p in (*account.ALL, *package.ALL, *domain.ALL, *mailbox.ALL)}
+PAYLOADS: dict[str, type[Payload]] = {
+    p.kind: p for p in (*account.ALL, *package.ALL, *domain.ALL, *filtering.ALL, *mailbox.ALL, *contact.ALL)}
 
 
 def payload_class(kind: str) -> type[Payload]:

@@ -58,3 +58,14 @@ def vendor_login_url(*, account: VendorAccount, ref: TargetRef, purpose: str = "
     if not template or not token.get("token"):
         raise VendorError(f"No {purpose} address is set on the vendor account “{account.name}”.")
     return template.replace("{token}", token["token"])
+
+
+def vendor_read(*, account: VendorAccount, what: str, ref: TargetRef | None = None, **params):
+    """Ask the vendor for something a person is waiting for (``adapter.read_<what>``): a page of the
+    vendor's customers, an invoice's CSV. Nothing is changed; raises VendorError when it cannot be read."""
+    adapter_class = profile(account.kind).adapter
+    reader = getattr(adapter_class, f"read_{what}", None) if adapter_class is not None else None
+    if reader is None:
+        raise VendorError(f"{account.kind_label} offers no {what.replace('_', ' ')} here.")
+    adapter = adapter_class()
+    return getattr(adapter, f"read_{what}")(Context.for_read(account, adapter=adapter), ref, **params)

@@ -52,7 +52,18 @@ class VendorProfile:
     domain_origin: str = "created"
     # What of the customer the vendor needs to open the customer's own account there ("address").
     account_requires: tuple[str, ...] = ()
+    # What the vendor calls the customer's account there, and the fields staff fill in to open and edit it
+    # (empty: the account opens by itself with the first service, as SYNAQ's company OU does).
+    account_label: str = "Vendor-side account"
+    account_fields: tuple[str, ...] = ()
+    # The button that opens the vendor's own panel as the customer through a login token.
+    login_label: str = ""
     notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def staff_opens_accounts(self) -> bool:
+        """Staff open the customer's account here themselves (it has fields to fill in)."""
+        return bool(self.account_fields)
 
     def can(self, capability: Capability | str) -> bool:
         return capability in self.capabilities

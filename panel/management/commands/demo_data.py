@@ -1,7 +1,9 @@
 """``manage.py demo_data``: a staff login, vendor accounts on the sandboxes, and a few customers.
 
 The SYNAQ customer orders a CloudMail package and gets a domain provisioned at once with two
-mailboxes: once ``make run``'s worker is up, those operations really go to the SYNAQ sandbox.
+mailboxes; the Greenview customer gets a SpamStopsHere client holding its domain; the Rackspace
+customer gets a Rackspace customer account: once ``make run``'s worker is up, those operations
+really go to the sandboxes (each once: a retry adopts what an earlier attempt created).
 
 Idempotent: run again, it adds nothing, sets the admin's password back to the one kept in
 ``var/demo-login.txt`` (so the printed login always works), and reprints the login.
@@ -32,7 +34,8 @@ ROOT_ID_KEYS = {
     VendorKind.BASEKIT: "account_holder_ref",
 }
 # Where each vendor's single sign-on lands in the sandbox.
-OPTIONS = {VendorKind.SYNAQ: {"webmail_url": "{sandbox}/synaq/webmail/login?token={token}"}}
+OPTIONS = {VendorKind.SYNAQ: {"webmail_url": "{sandbox}/synaq/webmail/login?token={token}"},
+           VendorKind.RACKSPACE: {"control_panel_url": "{sandbox}/rackspace/TokenLogin.aspx?loginToken={token}"}}
 
 ADDRESS = {"address_line_1": "20 Long Street", "city": "Cape Town", "postal_code": "8001", "country": "ZA"}
 DEMO_CUSTOMERS = [
@@ -45,6 +48,8 @@ DEMO_CUSTOMERS = [
      "karoosolar.example", []),
     ("Harbour Books", "HARB-004", "Sam Jones", "sam@harbourbooks.example", VendorKind.BASEKIT,
      "harbourbooks.example", ["sam"]),
+    ("Sea Point Dental", "SEAP-005", "Lerato Dlamini", "lerato@seapointdental.example", VendorKind.RACKSPACE,
+     None, []),
 ]
 CLOUDMAIL = ("SYN-CMS", ["SYN-CMS-BASIC-02", "SYN-CM-PREM-25-ARCH"])
 
@@ -113,6 +118,9 @@ class Command(BaseCommand):
                 name=name, reference=reference, contact_name=contact, email=email, acting_user=admin, **ADDRESS,
             )
             account = VendorAccount.objects.get(kind=kind)
+            if account.profile.staff_opens_accounts:
+                self._open_account(customer, account, domain_name, admin)
+                continue
             package = None
             catalog = self._catalog(account) if account.profile.can(Capability.PACKAGES) else {}
             if catalog.get("products"):
@@ -130,3 +138,17 @@ class Command(BaseCommand):
                     edition=package.editions[0] if package else "", acting_user=admin,
                 )
         self.stdout.write(f"Created {len(DEMO_CUSTOMERS)} demo customers.")
+
+    def _open_account(self, customer: Customer, account: VendorAccount, domain_name: str | None, admin: User) -> None:
+        """The customer's account at a vendor whose accounts staff open (a Greenview client with its domain, a
+        Rackspace customer), with the details its profile asks for."""
+        fields = account.profile.account_fields
+        catalog = self._catalog(account) if "plan" in fields else {}
+        values = {"title": customer.name, "reference": customer.reference, "email": customer.email,
+                  "plan": (catalog.get("packages") or [{}])[0].get("uid", ""), "seats": 5,
+                  "phone": "021 555 0100", "address_line_1": customer.address_line_1, "city": customer.city,
+                  "zip": customer.postal_code, "country": str(customer.country)}
+        domains = [(domain_name, [f"mail.{domain_name}"])] if domain_name else []
+        customer_services.vendor_customer_open(customer=customer, vendor_account=account, catalog=catalog,
+                                               domains=domains, acting_user=admin,
+                                               **{k: v for k, v in values.items() if k in fields})

@@ -44,7 +44,7 @@ class CompanyDeleteHandler(SynaqHandler):
             ctx.client.request("DELETE", f"{API}/ous/{ctx.vendor_id_of('vendor_customer', p.vendor_customer_id)}.json")
         except NotFoundError:
             pass
-        return Outcome.finished("Organisation deleted at SYNAQ.", Facts(attrs={"removed": True}))
+        return Outcome.finished("Organisation deleted at SYNAQ.", Facts(vendor_state="deleted"))
 
 
 def _package_body(product_code: str, editions) -> dict[str, Any]:
