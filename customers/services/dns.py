@@ -1,23 +1,21 @@
-"""Where a domain's MX records point now, when the panel can look it up (dnspython, if installed).
+"""Where a domain's MX records point now, looked up in the public DNS (dnspython).
 
 A look-up that cannot be made answers None: the caller then says it could not check, never that all is well.
 """
 
 from __future__ import annotations
 
-try:  # an optional dependency: without it the panel says it could not check
-    import dns.exception
-    import dns.resolver
-except ImportError:  # pragma: no cover - depends on the installation
-    dns = None
+import dns.exception
+import dns.resolver
 
 
 def mx_hosts(name: str) -> list[str] | None:
-    """The host names the domain's MX records name (lower case, no trailing dot), or None if unknown."""
-    if dns is None:
-        return None
+    """The host names the domain's MX records name (lower case, no trailing dot); [] when it has none;
+    None when the DNS could not be asked."""
     try:
         answer = dns.resolver.resolve(name, "MX", lifetime=3)
+    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+        return []
     except (dns.exception.DNSException, OSError):
         return None
     return [str(r.exchange).rstrip(".").lower() for r in answer]
