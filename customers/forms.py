@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -9,7 +11,12 @@ from django.core.exceptions import ValidationError
 from customers.models import Customer, Domain, Mailbox, Package
 from customers.services.domain import SECRET_FIELDS
 from customers.services.mailbox import mailbox_package
-from customers.validators import normalise_domain_name, validate_domain_name, validate_local_part
+from customers.validators import (
+    normalise_domain_name,
+    refuse_invisible,
+    validate_domain_name,
+    validate_local_part,
+)
 from provisioning.choices import Capability
 from provisioning.models import VendorAccount
 
@@ -35,9 +42,27 @@ class CustomerForm(forms.ModelForm):
         help_texts = {"address_line_1": "Some vendors (SYNAQ) need the postal address to open the customer's "
                                         "account there."}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("name", "reference"):
+            self.fields[name].strip = False  # a pasted newline or zero-width space is refused, not dropped
+
+    def clean_name(self) -> str:
+        return refuse_invisible(self.cleaned_data["name"])
+
+    def clean_reference(self) -> str:
+        reference = refuse_invisible(self.cleaned_data["reference"])
+        taken = Customer.objects.filter(reference__iexact=reference)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError("A customer with this reference already exists (references ignore case).",
+                                  code="unique")
+        return reference
+
 
 class DomainCreateForm(forms.Form):
-    name = forms.CharField(max_length=253, label="Domain name",
+    name = forms.CharField(max_length=253, label="Domain name", strip=False,
                            widget=forms.TextInput(attrs={"placeholder": "example.co.za", "autocomplete": "off"}))
     vendor_account = forms.ModelChoiceField(queryset=VendorAccount.objects.none(), label="Hosted on",
                                             empty_label=None)
@@ -150,7 +175,7 @@ class ConfirmForm(forms.Form):
 
 
 class MailboxCreateForm(forms.Form):
-    local_part = forms.CharField(max_length=64, label="Mailbox name",
+    local_part = forms.CharField(max_length=64, label="Mailbox name", strip=False,
                                  widget=forms.TextInput(attrs={"placeholder": "jane.smith", "autocomplete": "off"}))
     first_name = forms.CharField(max_length=100, required=False)
     last_name = forms.CharField(max_length=100, required=False)
@@ -175,8 +200,11 @@ class MailboxCreateForm(forms.Form):
             del self.fields["provision_now"]  # the vendor makes it live as it creates it
 
     def clean_local_part(self) -> str:
-        local_part = self.cleaned_data["local_part"].strip().lower()
+        local_part = refuse_invisible(self.cleaned_data["local_part"]).lower()
         validate_local_part(local_part)
+        vendor = self.domain.vendor_account.profile
+        if vendor.mailbox_name_pattern and not re.fullmatch(vendor.mailbox_name_pattern, local_part):
+            raise ValidationError(f"{vendor.label} accepts {vendor.mailbox_name_rule}.", code="invalid")
         if Mailbox.objects.filter(domain=self.domain, local_part=local_part).exists():
             raise ValidationError(f"{local_part}@{self.domain.name} already exists.", code="unique")
         return local_part

@@ -23,6 +23,7 @@ from customers.models import (
     UsageReport,
     VendorCustomer,
 )
+from customers.validators import search_form
 
 # Lists never need the vendor account's credentials: leave them encrypted in the database.
 _SECRET = "vendor_account__credentials"
@@ -78,7 +79,7 @@ def domain_list(*, user, search: str = "", customer: Customer | None = None, ven
     qs = _domains_for(user)
     if customer is not None:
         qs = qs.filter(customer=customer)
-    search = search.strip().lower()
+    search = search_form(search)
     if search:
         qs = qs.filter(name__contains=search)
     if vendor_state in VendorState.values:
@@ -99,7 +100,7 @@ def mailbox_list(*, user, search: str = "", domain: Domain | None = None, vendor
         local, _, domain_part = search.partition("@")
         qs = qs.filter(local_part__startswith=local) if local else qs
         if domain_part:
-            qs = qs.filter(domain__name__startswith=domain_part)
+            qs = qs.filter(domain__name__startswith=search_form(domain_part))
     if vendor_state in VendorState.values:
         qs = qs.filter(vendor_state=vendor_state)
     return qs.order_by("domain__name", "local_part")

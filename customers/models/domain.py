@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from core.db import choices_constraint
 from customers.choices import RequestedState, VendorState
 from customers.models.base import ServiceState
-from customers.validators import validate_domain_name
+from customers.validators import domain_display_name, validate_domain_name
 
 
 class Domain(ServiceState):
@@ -45,6 +45,15 @@ class Domain(ServiceState):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name as people read it (Unicode for an internationalised one)."""
+        return domain_display_name(self.name)
+
+    @property
+    def is_idn(self) -> bool:
+        return "xn--" in self.name
 
 
 class UsageReport(models.Model):

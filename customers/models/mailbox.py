@@ -57,5 +57,10 @@ class Mailbox(ServiceState):
         return f"{self.local_part}@{self.domain.name}"
 
     @property
+    def display_address(self) -> str:
+        """The address as people read it (the domain in Unicode)."""
+        return f"{self.local_part}@{self.domain.display_name}"
+
+    @property
     def display_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.last_name) if p)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django_countries.fields import CountryField
 
 from core.choices import choice_accessor
@@ -52,7 +53,12 @@ class Customer(models.Model):
             models.Index(fields=["name", "id"], name="customer_name_idx"),
             models.Index(fields=["status"], name="customer_status_idx"),
         ]
-        constraints = [choices_constraint("status", CustomerStatus, "customer_status_valid")]
+        constraints = [
+            choices_constraint("status", CustomerStatus, "customer_status_valid"),
+            # "acme-1" and "ACME-1" are the same account in any billing system.
+            models.UniqueConstraint(Lower("reference"), name="customer_reference_unique_any_case",
+                                    violation_error_message="A customer with this reference already exists."),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from core.audit import audit_record
 from customers.models import Customer
 from customers.services.common import save_new
+from customers.validators import refuse_invisible
 
 CUSTOMER_FIELDS = ("name", "reference", "contact_name", "email", "phone", "status", "vat_number", "address_line_1",
                    "address_line_2", "city", "province", "postal_code", "country")
@@ -20,7 +21,7 @@ def customer_create(*, name: str, reference: str, acting_user, **details) -> Cus
     if unknown:
         raise ValueError(f"not customer fields: {sorted(unknown)}")
     clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in details.items() if v is not None}
-    customer = Customer(name=name.strip(), reference=reference.strip(), **clean)
+    customer = Customer(name=refuse_invisible(name), reference=refuse_invisible(reference), **clean)
     save_new(customer, unique_error={"reference": "A customer with this reference already exists."})
     audit_record(acting_user=acting_user, action="customer.create", target=customer, customer=customer,
                  summary=f"Created customer {customer.name} ({customer.reference})")

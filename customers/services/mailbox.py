@@ -10,6 +10,7 @@ from core.audit import audit_record
 from customers.choices import RequestedState
 from customers.models import Domain, Mailbox, Package
 from customers.services.common import request_action, require_customer_active, save_new
+from customers.validators import refuse_invisible
 from provisioning import selectors as provisioning_selectors
 from provisioning import services as provisioning
 from provisioning.choices import Capability
@@ -55,7 +56,7 @@ def mailbox_create(
             raise ValidationError({"edition": f"{domain.name} has no package with mailboxes"
                                               + (f" offering {edition}" if edition else "") + ": link one first."})
     mailbox = Mailbox(
-        domain=domain, local_part=(local_part or "").strip().lower(), first_name=first_name.strip(),
+        domain=domain, local_part=refuse_invisible(local_part or "").lower(), first_name=first_name.strip(),
         last_name=last_name.strip(), edition=edition.strip(), quota_mb=quota_mb, package=package,
     )
     save_new(mailbox, unique_error={"local_part": "This domain already has a mailbox with this name."})

@@ -50,6 +50,9 @@ class VendorProfile:
     edition_label: str = "Edition"
     # How a domain comes to the panel: "created" at the vendor, "adopted" (looked up), or held by a client.
     domain_origin: str = "created"
+    # The mailbox names the vendor accepts (a regular expression over the lower-cased name), in words.
+    mailbox_name_pattern: str = ""
+    mailbox_name_rule: str = ""
     # What of the customer the vendor needs to open the customer's own account there ("address").
     account_requires: tuple[str, ...] = ()
     # What the vendor calls the customer's account there, and the fields staff fill in to open and edit it

@@ -38,3 +38,23 @@ def test_valid_local_parts_pass(local_part):
 def test_invalid_local_parts_are_refused(local_part):
     with pytest.raises(ValidationError):
         validate_local_part(local_part)
+
+
+@pytest.mark.parametrize("value", ["example.com\n", "exa\u200bmple.com", "example.com\u00ad", "\ufeffexample.com",
+                                   "exam\tple.com", "example\u2028.com"])
+def test_a_domain_name_with_an_invisible_character_is_refused_not_cleaned(value):
+    with pytest.raises(ValidationError) as excinfo:
+        normalise_domain_name(value)
+    assert "invisible character" in excinfo.value.messages[0]
+
+
+def test_surrounding_spaces_are_still_forgiven():
+    assert normalise_domain_name("  Example.COM. ") == "example.com"
+
+
+def test_an_internationalised_name_is_stored_in_punycode_and_shown_in_unicode():
+    from customers.validators import domain_display_name, search_form
+
+    stored = normalise_domain_name("bücher.example")
+    assert stored == "xn--bcher-kva.example" and domain_display_name(stored) == "bücher.example"
+    assert search_form("bücher") == "xn--bcher-kva"

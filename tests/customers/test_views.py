@@ -268,3 +268,45 @@ def test_customer_list_history_restore_gets_the_whole_page(staff_client):
     response = staff_client.get(reverse("customers:customer_list"), {"q": "x"},
                                 headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
     assert "<html" in response.content.decode()
+
+
+def test_a_customer_reference_is_unique_whatever_its_case(staff_client):
+    CustomerFactory(reference="ACME-1")
+    response = staff_client.post(reverse("customers:customer_create"), {"name": "Other", "reference": "acme-1",
+                                                                         "status": "active"})
+    assert "already exists" in " ".join(response.context["form"].errors["reference"])
+    assert Customer.objects.count() == 1
+
+
+def test_the_database_refuses_a_reference_differing_only_in_case():
+    from django.db import IntegrityError, transaction
+
+    CustomerFactory(reference="ACME-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CustomerFactory(reference="Acme-1")
+
+
+@pytest.mark.parametrize("name", ["shop.example\n", "sh\u200bop.example"])
+def test_a_domain_name_with_a_newline_or_zero_width_space_is_refused_beside_its_field(staff_client, name):
+    customer = CustomerFactory()
+    account = VendorAccountFactory()
+    before = _counts()
+    response = staff_client.post(reverse("customers:domain_create", args=[customer.pk]),
+                                 {"name": name, "vendor_account": account.pk})
+    assert "invisible character" in " ".join(response.context["domain_form"].errors["name"])
+    assert _counts() == before
+
+
+def test_an_internationalised_domain_is_shown_in_unicode_and_found_by_either_form(staff_client):
+    DomainFactory(name="xn--bcher-kva.example")
+    for term in ("bücher", "xn--bcher"):
+        body = staff_client.get(reverse("customers:domain_list"), {"q": term}).content.decode()
+        assert "bücher.example" in body, term
+
+
+def test_a_mailbox_name_follows_its_vendors_rule(staff_client):
+    domain = DomainFactory(vendor_account=VendorAccountFactory(kind="hostway", name="Hostway"))
+    response = staff_client.post(reverse("customers:mailbox_create", args=[domain.pk]),
+                                 {"local_part": "jo+news", "password": "a-long-password-1"})
+    assert "Hostway accepts letters, digits" in " ".join(response.context["mailbox_form"].errors["local_part"])
+    assert not Mailbox.objects.exists()

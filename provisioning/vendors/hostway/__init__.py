@@ -9,4 +9,6 @@ profile = VendorProfile(
     frozenset({C.DOMAINS, C.MAILBOXES, C.FORWARDS, C.AUTORESPONDERS, C.SPAM_LISTS, C.WEBMAIL, C.USAGE}),
     edition_label="Mailbox type",
     domain_origin="adopted",
+    mailbox_name_pattern=r"[a-zA-Z0-9._-]+",  # NOTES.md: mailboxName
+    mailbox_name_rule="letters, digits, dots, hyphens and underscores only",
 )

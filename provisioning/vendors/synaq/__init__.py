@@ -21,6 +21,9 @@ profile = VendorProfile(
     edition_label="Edition (class of service)",
     domain_origin="created",
     account_requires=("address",),
+    mailbox_name_pattern=r"[a-z0-9](?:[a-z0-9._+-]{0,62}[a-z0-9])?",
+    mailbox_name_rule="letters, digits, dots, hyphens, underscores and plus signs, starting and ending with a "
+                      "letter or digit",
     actions=(
         A("provision", "package", kp.PackageProvision.kind, "Provision package",
           "Provisions the package with all its linked domains.", states=frozenset({"inactive", "failed", "active"})),
