@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_filters",
     "django_htmx",
     "template_partials",
     "axes",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
+from django.db.models import Count, F, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.choices import Severity
@@ -80,10 +80,9 @@ def alert_list(*, user, include_resolved: bool = False, resolved_only: bool = Fa
     if target_type and target_id is not None:
         qs = qs.filter(target_type=target_type, target_id=target_id)
     # Open before resolved on every database, then the most urgent, then the oldest open first.
-    severity_rank = Case(*(When(severity=s, then=Value(s.rank)) for s in Severity), output_field=IntegerField())
     if resolved_only:
         return qs.order_by("-resolved_at", "-id")
-    return qs.order_by(F("resolved_at").asc(nulls_first=True), severity_rank, "opened_at", "id")
+    return qs.order_by(F("resolved_at").asc(nulls_first=True), "severity_rank", "opened_at", "id")
 
 
 def alert_get(*, user, pk: int) -> Alert:

@@ -9,29 +9,31 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from core.choices import Severity
+from core.lists import list_page, query_without
 from core.views import (
-    filter_param,
-    paginate,
-    query_string_without_page,
     redirect_after_post,
     render_list,
     render_page,
     staff_required,
 )
 from provisioning import selectors, services, targets
-from provisioning.choices import OperationState
+from provisioning.filters import (
+    OPEN_ALERT_SORTS,
+    OPERATION_SORTS,
+    RESOLVED_ALERT_SORTS,
+    AlertFilter,
+    OperationFilter,
+)
 from provisioning.forms import CancelForm
 
 
 @staff_required
 def operation_list(request):
-    state = filter_param(request, "state", choices=OperationState.values)
-    page = paginate(request, selectors.operation_list(user=request.user, state=state))
-    page.object_list = selectors.with_targets(page.object_list)
+    filters = OperationFilter(request.GET, queryset=selectors.operation_list(user=request.user))
+    page = list_page(request, filters.qs, sorts=OPERATION_SORTS)
+    page.items = selectors.with_targets(page.items)
     return render_list(request, "provisioning/operation_list.html", {
-        "page": page, "qs": query_string_without_page(request), "search": None,
-        "filters": [("state", "Any state", OperationState.choices, state)],
+        "filters": filters, "page": page, "qs": query_without(request, "after", "before"),
         "rows_template": "provisioning/rows/operations.html",
     }, table_id="operation-table")
 
@@ -80,15 +82,14 @@ def operation_cancel(request, pk: int):
 @staff_required
 def alert_list(request):
     """The alert desk: open alerts by severity and age; the history of resolved ones."""
-    show = filter_param(request, "show", choices=["open", "resolved"]) or "open"
-    severity = filter_param(request, "severity", choices=Severity.values)
-    page = paginate(request, selectors.alert_list(user=request.user, resolved_only=show == "resolved",
-                                                  severity=severity))
-    page.object_list = selectors.with_targets(page.object_list)
+    show = "resolved" if request.GET.get("show") == "resolved" else "open"
+    filters = AlertFilter(request.GET, queryset=selectors.alert_list(user=request.user,
+                                                                     resolved_only=show == "resolved"))
+    page = list_page(request, filters.qs, sorts=RESOLVED_ALERT_SORTS if show == "resolved" else OPEN_ALERT_SORTS)
+    page.items = selectors.with_targets(page.items)
     return render_list(request, "provisioning/alert_list.html", {
-        "page": page, "qs": query_string_without_page(request), "search": None, "show": show,
-        "filters": [("severity", "Any severity", Severity.choices, severity)],
-        "extra_params": {"show": show},
+        "filters": filters, "page": page, "qs": query_without(request, "after", "before"), "show": show,
+        "extra_params": {"show": show} if show == "resolved" else {},
         "rows_template": "provisioning/rows/alerts.html",
     }, table_id="alert-table")
 

@@ -36,6 +36,7 @@ class Domain(ServiceState):
             models.Index(fields=["customer", "name"], name="domain_customer_name_idx"),
             models.Index(fields=["vendor_state"], name="domain_vendor_state_idx"),
             models.Index(fields=["vendor_account", "vendor_id"], name="domain_vendor_id_idx"),
+            models.Index(fields=["created_at", "id"], name="domain_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(name=Lower("name")), name="domain_name_lower_case"),

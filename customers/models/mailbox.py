@@ -38,6 +38,9 @@ class Mailbox(ServiceState):
             # Prefix search (LIKE 'x%') uses it on PostgreSQL whatever the database collation.
             models.Index(fields=["local_part"], name="mailbox_local_part_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["vendor_state"], name="mailbox_vendor_state_idx"),
+            # Sorting by name: a pattern-ops index serves LIKE, not ORDER BY, under most collations.
+            models.Index(fields=["local_part", "id"], name="mailbox_name_sort_idx"),
+            models.Index(fields=["created_at", "id"], name="mailbox_created_idx"),
             models.Index(fields=["domain", "vendor_id"], name="mailbox_vendor_id_idx"),
         ]
         constraints = [

@@ -52,6 +52,7 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["name", "id"], name="customer_name_idx"),
             models.Index(fields=["status"], name="customer_status_idx"),
+            models.Index(fields=["created_at", "id"], name="customer_created_idx"),
         ]
         constraints = [
             choices_constraint("status", CustomerStatus, "customer_status_valid"),

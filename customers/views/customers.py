@@ -7,10 +7,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.lists import list_page, query_without
 from core.views import (
-    filter_param,
     paginate,
-    query_string_without_page,
     redirect_after_post,
     render_list,
     render_page,
@@ -18,7 +17,7 @@ from core.views import (
     submit,
 )
 from customers import selectors, services
-from customers.choices import CustomerStatus
+from customers.filters import CUSTOMER_SORTS, CustomerFilter
 from customers.forms import CustomerForm, DomainCreateForm, PackageOrderForm
 from provisioning import selectors as provisioning_selectors
 from provisioning.adapters.base import VendorError
@@ -32,13 +31,10 @@ def customer_url(customer) -> str:
 
 @staff_required
 def customer_list(request):
-    search = filter_param(request, "q")
-    status = filter_param(request, "status", choices=CustomerStatus.values)
-    page = paginate(request, selectors.customer_list(user=request.user, search=search, status=status))
+    filters = CustomerFilter(request.GET, queryset=selectors.customer_list(user=request.user))
     return render_list(request, "customers/customer_list.html", {
-        "page": page, "search": search, "qs": query_string_without_page(request),
-        "filters": [("status", "Any status", CustomerStatus.choices, status)],
-        "rows_template": "customers/rows/customers.html", "search_label": "Search customers",
+        "filters": filters, "page": list_page(request, filters.qs, sorts=CUSTOMER_SORTS),
+        "qs": query_without(request, "after", "before"), "rows_template": "customers/rows/customers.html",
     }, table_id="customer-table")
 
 

@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.lists import list_page, query_without
 from core.views import (
-    filter_param,
     paginate,
-    query_string_without_page,
     redirect_after_post,
     render_list,
     render_page,
@@ -22,7 +21,7 @@ from core.views import (
     submit,
 )
 from customers import selectors, services
-from customers.choices import VendorState
+from customers.filters import DOMAIN_SORTS, DomainFilter
 from customers.forms import ConfirmForm, DomainCreateForm, DomainLinkForm, MailboxCreateForm, ServiceFieldsForm
 from customers.forms_accounts import MailServersForm
 from customers.views.common import live_context, queue, stop_polling_when_done
@@ -40,13 +39,10 @@ def domain_url(domain) -> str:
 
 @staff_required
 def domain_list(request):
-    search = filter_param(request, "q")
-    state = filter_param(request, "state", choices=VendorState.values)
-    page = paginate(request, selectors.domain_list(user=request.user, search=search, vendor_state=state))
+    filters = DomainFilter(request.GET, queryset=selectors.domain_list(user=request.user))
     return render_list(request, "customers/domain_list.html", {
-        "page": page, "search": search, "qs": query_string_without_page(request),
-        "filters": [("state", "Any vendor state", VendorState.choices, state)],
-        "rows_template": "customers/rows/domains.html", "search_label": "Search domains",
+        "filters": filters, "page": list_page(request, filters.qs, sorts=DOMAIN_SORTS),
+        "qs": query_without(request, "after", "before"), "rows_template": "customers/rows/domains.html",
     }, table_id="domain-table")
 
 

@@ -10,10 +10,8 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.lists import list_page, query_without
 from core.views import (
-    filter_param,
-    paginate,
-    query_string_without_page,
     redirect_after_post,
     render_list,
     render_page,
@@ -22,6 +20,7 @@ from core.views import (
 )
 from customers import selectors, services
 from customers.choices import VendorState
+from customers.filters import MAILBOX_SORTS, MailboxFilter
 from customers.forms import ConfirmForm, MailboxDetailsForm, MailboxEditionForm, MailboxPasswordForm
 from customers.views.common import live_context, queue, stop_polling_when_done
 from provisioning import targets
@@ -36,13 +35,10 @@ def mailbox_url(mailbox) -> str:
 
 @staff_required
 def mailbox_list(request):
-    search = filter_param(request, "q")
-    state = filter_param(request, "state", choices=VendorState.values)
-    page = paginate(request, selectors.mailbox_list(user=request.user, search=search, vendor_state=state))
+    filters = MailboxFilter(request.GET, queryset=selectors.mailbox_list(user=request.user))
     return render_list(request, "customers/mailbox_list.html", {
-        "page": page, "search": search, "qs": query_string_without_page(request),
-        "filters": [("state", "Any vendor state", VendorState.choices, state)],
-        "rows_template": "customers/rows/mailboxes.html", "search_label": "Search mailboxes (name or name@domain)",
+        "filters": filters, "page": list_page(request, filters.qs, sorts=MAILBOX_SORTS),
+        "qs": query_without(request, "after", "before"), "rows_template": "customers/rows/mailboxes.html",
     }, table_id="mailbox-table")
 
 

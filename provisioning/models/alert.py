@@ -16,6 +16,8 @@ class Alert(models.Model):
 
     kind = models.CharField(max_length=32, choices=AlertKind)
     severity = models.CharField(max_length=8, choices=Severity, default=Severity.MEDIUM)
+    # 0 is the most urgent: the alert desk's order, served by an index (set from severity on save).
+    severity_rank = models.PositiveSmallIntegerField(default=1)
     target_type = models.CharField(max_length=24)
     target_id = models.BigIntegerField()
     customer = models.ForeignKey(
@@ -45,6 +47,9 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["resolved_at", "severity", "-opened_at"], name="alert_open_idx"),
             models.Index(fields=["target_type", "target_id"], name="alert_target_idx"),
+            models.Index(fields=["severity_rank", "opened_at", "id"], name="alert_desk_idx",
+                         condition=models.Q(resolved_at__isnull=True)),
+            models.Index(fields=["resolved_at", "id"], name="alert_history_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -58,6 +63,12 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.severity_rank = Severity(self.severity).rank
+        if kwargs.get("update_fields") is not None and "severity" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "severity_rank"}
+        super().save(*args, **kwargs)
 
     severity_choice = choice_accessor("severity", Severity)
     kind_choice = choice_accessor("kind", AlertKind)

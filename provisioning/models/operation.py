@@ -85,6 +85,9 @@ class Operation(models.Model):
             # Per-target order: the earliest open operation of a target goes first.
             models.Index(fields=["target_type", "target_id", "id"], name="operation_target_idx"),
             models.Index(fields=["customer", "-id"], name="operation_customer_idx"),
+            # The operations list filtered by state or kind, newest first.
+            models.Index(fields=["state", "id"], name="operation_state_list_idx"),
+            models.Index(fields=["kind", "id"], name="operation_kind_list_idx"),
             # Recently finished: the state check re-reads what just changed.
             models.Index(fields=["finished_at"], name="operation_finished_idx"),
         ]

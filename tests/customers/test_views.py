@@ -180,10 +180,43 @@ def test_customer_list_over_htmx_renders_only_the_table_partial(staff_client):
     assert body.lstrip().startswith('<div id="customer-table">') and "Alpha Widgets" in body
 
 
-def test_customer_list_paginates_in_pages_of_25(staff_client):
+def test_customer_list_pages_by_keyset_in_pages_of_25_and_counts_them(staff_client):
     CustomerFactory.create_batch(30)
-    response = staff_client.get(reverse("customers:customer_list"), {"page": 2})
-    assert len(response.context["page"].object_list) == 5
+    first = staff_client.get(reverse("customers:customer_list"))
+    page = first.context["page"]
+    assert len(page.items) == 25 and page.has_next and page.count == 30
+    second = staff_client.get(reverse("customers:customer_list"), {"after": page.next_cursor})
+    assert len(second.context["page"].items) == 5 and not second.context["page"].has_next
+    back = staff_client.get(reverse("customers:customer_list"), {"before": second.context["page"].previous_cursor})
+    assert [c.pk for c in back.context["page"].items] == [c.pk for c in page.items]
+
+
+@pytest.mark.parametrize("sort", ["name", "reference", "newest"])
+def test_every_sort_pages_through_every_customer_once(staff_client, sort):
+    CustomerFactory.create_batch(60)
+    seen, params = [], {"sort": sort}
+    while True:
+        page = staff_client.get(reverse("customers:customer_list"), params).context["page"]
+        seen += [c.pk for c in page.items]
+        if not page.has_next:
+            break
+        params = {"sort": sort, "after": page.next_cursor}
+    assert len(seen) == len(set(seen)) == 60
+
+
+def test_a_tampered_cursor_starts_again_from_the_first_page(staff_client):
+    CustomerFactory.create_batch(3)
+    response = staff_client.get(reverse("customers:customer_list"), {"after": "bm90IGEgY3Vyc29y"})
+    assert response.status_code == 200 and len(response.context["page"].items) == 3
+
+
+def test_counts_stop_at_ten_thousand(staff_client, monkeypatch):
+    from core import lists
+
+    monkeypatch.setattr(lists, "COUNT_CAP", 5)
+    CustomerFactory.create_batch(7)
+    body = staff_client.get(reverse("customers:customer_list")).content.decode()
+    assert "5+ in all" in body
 
 
 def _grow_estate(staff, n):
