@@ -10,6 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from core.db import cheap_count
 from customers.choices import LIVE_STATES, VendorState
 from customers.models import (
     Contact,
@@ -145,16 +146,22 @@ def usage_reports(*, domain: Domain, limit: int = 6) -> list[UsageReport]:
     return list(UsageReport.objects.filter(domain=domain).order_by("-month")[:limit])
 
 
-def estate_counts(*, user) -> dict[str, int]:
-    """What the dashboard counts: customers, domains, mailboxes, and those not yet live at a vendor."""
+def estate_counts(*, user) -> dict:
+    """What the dashboard counts: customers, domains, mailboxes, and those not yet live at a vendor.
+
+    Counts stay cheap at any size (exact up to 10,000, then estimated or "10,000+"): a dashboard must
+    not scan the estate.
+    """
+    staff = user.is_reseller_staff
     domains = _domains_for(user)
     mailboxes = _mailboxes_for(user)
+    not_live = (cheap_count(domains.exclude(vendor_state__in=LIVE_STATES))
+                + cheap_count(mailboxes.exclude(vendor_state__in=LIVE_STATES)))
     return {
-        "customers": _customers_for(user).count(),
-        "domains": domains.count(),
-        "mailboxes": mailboxes.count(),
-        "not_live": domains.exclude(vendor_state__in=LIVE_STATES).count()
-        + mailboxes.exclude(vendor_state__in=LIVE_STATES).count(),
+        "customers": cheap_count(_customers_for(user), whole_table=staff),
+        "domains": cheap_count(domains, whole_table=staff),
+        "mailboxes": cheap_count(mailboxes, whole_table=staff),
+        "not_live": not_live,
     }
 
 

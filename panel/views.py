@@ -10,11 +10,11 @@ from provisioning import selectors as provisioning_selectors
 @staff_required
 def dashboard(request):
     counts = provisioning_selectors.operation_counts()
-    waiting = sum(counts.get(s, 0) for s in ("pending", "running", "polling"))
+    waiting = counts["pending"] + counts["running"] + counts["polling"]
     return render_page(request, "panel/dashboard.html", {
         "counts": customer_selectors.estate_counts(user=request.user),
         "waiting": waiting,
-        "failed": counts.get("failed", 0),
+        "failed": counts["failed"],
         "alerts": provisioning_selectors.with_targets(provisioning_selectors.alert_list(user=request.user)[:8]),
         "operations": provisioning_selectors.with_targets(provisioning_selectors.operation_list(user=request.user)[:8]),
     })

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.choices import Severity
+from core.db import Count, cheap_count
 from provisioning import targets
 from provisioning.choices import OPEN_OPERATION_STATES, OperationState
 from provisioning.models import Alert, Attempt, Operation, VendorAccount
@@ -57,10 +58,10 @@ def has_open_operations(*, target_type: str, target_id: int) -> bool:
                                     state__in=OPEN_OPERATION_STATES).exists()
 
 
-def operation_counts() -> dict[str, int]:
-    """Open and failed operations by state, for the dashboard: counted over an index, not a table scan."""
-    return dict(Operation.objects.filter(state__in=[*OPEN_OPERATION_STATES, OperationState.FAILED])
-                .values_list("state").annotate(n=Count("id")).order_by())
+def operation_counts() -> dict[str, Count]:
+    """Open and failed operations by state, for the dashboard: each count bounded (10,000+), never a scan."""
+    return {state: cheap_count(Operation.objects.filter(state=state))
+            for state in (*sorted(OPEN_OPERATION_STATES), OperationState.FAILED)}
 
 
 def target_labels(rows) -> dict[tuple[str, int], str]:
