@@ -8,6 +8,8 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core import permissions
+
 register = template.Library()
 
 
@@ -35,3 +37,9 @@ def url_of(pk, view_name: str) -> str:
     if pk in (None, ""):
         return ""
     return _pattern(view_name).replace(str(_MARK), str(int(pk)))
+
+
+@register.filter
+def can(user, permission: str) -> bool:
+    """``{% if request.user|can:"services.change" %}``: show only what the role may use."""
+    return permissions.can(user, permission)
