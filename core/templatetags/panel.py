@@ -57,3 +57,18 @@ def select_options(field) -> str:
     return format_html_join("", '<option value="{}"{}>{}</option>',
                             ((value, " selected" if str(value) == current else "", label)
                              for value, label in field.field.choices))
+
+
+@register.filter
+def described(field) -> str:
+    """``{{ field|described }}``: the widget with ``aria-describedby`` naming its help text and its
+    errors (ids the field template renders), and ``aria-invalid`` while it has errors."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        ids.append(f"{field.auto_id}_error")
+    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
