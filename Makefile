@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install bench migrate sandbox clean help screenshots
+.PHONY: run test lint install bench migrate sandbox clean help screenshots chaos
 
 help:
 	@echo "make run    - install, migrate, load demo data and start web, worker, beat and sandboxes"
@@ -55,3 +55,7 @@ sandbox: install
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+# The chaos run (not part of `make test`): make run's processes under faults, kills and a Redis restart.
+chaos: install
+	$(BIN)/python -m benchmarks.chaos $(CHAOS_ARGS)
