@@ -211,13 +211,30 @@ def _overlapping_runs() -> int:
     return len(overlapping)
 
 
+def _failed_without_alert() -> list[int]:
+    """Failed operations no alert speaks for: neither one of their own, nor the open alert of the
+    object they change (one alert per object and kind), nor that of the change they were blocked by."""
+    failed = dict(Operation.objects.filter(state=OperationState.FAILED).values_list("id", "blocked_by_id"))
+    targets = dict((pk, (t, i)) for pk, t, i in Operation.objects.filter(pk__in=failed).values_list(
+        "id", "target_type", "target_id"))
+    own = set(Alert.objects.filter(operation_id__in=failed).values_list("operation_id", flat=True))
+    open_on = set(Alert.objects.filter(resolved_at__isnull=True).values_list("target_type", "target_id"))
+
+    def alerted(pk: int, depth: int = 0) -> bool:
+        if pk in own or targets.get(pk) in open_on:
+            return True
+        root = failed.get(pk)
+        return root is not None and depth < 20 and alerted(root, depth + 1)
+
+    return [pk for pk in failed if not alerted(pk)]
+
+
 def verdict(before: dict[str, dict[str, list[str]]], keys: dict[str, dict[str, list[str]]],
             accounts: dict[str, VendorAccount]) -> dict:
     """The run's figures, from the panel's rows and what each sandbox holds."""
     states = collections.Counter(Operation.objects.values_list("state", flat=True))
+    without_alert = _failed_without_alert()
     failed = Operation.objects.filter(state=OperationState.FAILED)
-    alerted = set(Alert.objects.filter(operation__in=failed).values_list("operation_id", flat=True))
-    without_alert = [op for op in failed.values_list("id", flat=True) if op not in alerted]
     duplicates = _duplicates(before, keys)
     missing = _missing(keys, accounts)
     still_open = sum(states[s] for s in OPEN_OPERATION_STATES)

@@ -38,7 +38,7 @@ from provisioning.adapters.base import (
 )
 from provisioning.choices import OPEN_OPERATION_STATES, AlertKind, AttemptOutcome, OperationState
 from provisioning.kinds import payload_class
-from provisioning.models import Attempt, Operation
+from provisioning.models import Alert, Attempt, Operation
 from provisioning.services import polling
 from provisioning.services.alerts import alert_open, alert_resolve_operation, alerts_resolve
 from provisioning.services.context import ClaimLost, Context
@@ -347,14 +347,37 @@ def _never_ready(operation: Operation, error: NotReady) -> bool:
                 .exclude(pk=operation.pk).exists())
 
 
+def _fail_behind(operation: Operation, error: NotReady, ctx: Context) -> None:
+    """Fail a change whose object will never reach the vendor, marked as blocked by the change that
+    should have put it there (retrying that one re-opens this one). The object's open alert, if it has
+    one, already says why: it is kept, not overwritten by this consequence."""
+    target_type, pk = error.waits_for
+    root = (Operation.objects.filter(target_type=target_type, target_id=pk,
+                                     state__in=[OperationState.FAILED, OperationState.CANCELLED])
+            .exclude(pk=operation.pk).order_by("-id").first())
+    message = (f"Not sent: {error.message.rstrip('.')}, and nothing queued will put it there"
+               + (f" ({root.summary} {root.state_choice.label.lower()})" if root else "")
+               + ". Retry that change first; this one is retried with it.")
+    with transaction.atomic():
+        alerted = Alert.objects.filter(resolved_at__isnull=True, target_type=operation.target_type,
+                                       target_id=operation.target_id).exists()
+        if root is None or not alerted:
+            operation_fail(operation=operation, message=message, progress=ctx.progress)
+            if root is not None:
+                Operation.objects.filter(pk=operation.pk).update(blocked_by=root)
+            return
+        _write_claimed(operation, release=True, state=OperationState.FAILED, failed_before=True,
+                       last_error=message[:2000], finished_at=timezone.now(), pending_reason="", blocked_by=root,
+                       vendor_result=ctx.progress)
+        fail_dependents(operation, why=f"it needs {operation.summary}, which could not run")
+        dispatch_followers(operation)
+
+
 def _apply_error(operation: Operation, error: VendorError, ctx: Context) -> tuple[str, str]:
     now = timezone.now()
     polling_step = operation.state == OperationState.POLLING
     if isinstance(error, NotReady) and _never_ready(operation, error):
-        with transaction.atomic():
-            operation_fail(operation=operation, message=f"Not sent: {error.message.rstrip('.')}, and nothing "
-                           "queued will put it there (its own change failed or was cancelled). Retry that change "
-                           "first, then this one.", progress=ctx.progress)
+        _fail_behind(operation, error, ctx)
         return AttemptOutcome.FAILED, error.message
     if isinstance(error, (RateLimited, NotReady)):
         # Held back before anything was sent: a wait, not an attempt.

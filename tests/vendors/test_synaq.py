@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from customers import services
 from customers.models import Domain, Mailbox, Package, UsageReport
+from provisioning import services as provisioning_services
 from provisioning.models import Alert, Operation
 from provisioning.services.reads import vendor_catalog, vendor_login_url
 from provisioning.targets import TargetRef
@@ -310,10 +311,26 @@ def test_a_change_queued_behind_a_failed_mailbox_create_fails_instead_of_waiting
                                       edition="SYN-CMS-BASIC-02", acting_user=staffer)
     services.mailbox_change_edition(mailbox=mailbox, edition="SYN-CM-PREM-25-ARCH", acting_user=staffer)
     drain()
-    change = Operation.objects.get(kind="mailbox.change_edition")
+    create, change = Operation.objects.get(kind="mailbox.create"), Operation.objects.get(kind="mailbox.change_edition")
     assert change.state == "failed" and "nothing queued will put it there" in change.last_error
-    assert Alert.objects.filter(operation=change).exists()
+    assert change.blocked_by == create
+    # The mailbox's one alert still names the cause, not its consequence.
+    alert = Alert.objects.get(target_type="mailbox", target_id=mailbox.pk, resolved_at=None)
+    assert alert.operation == create
     assert not any(m["email"] == "never@acme-trading.example" for m in synaq.mailboxes.values())
+
+
+def test_retrying_the_failed_create_sends_the_change_queued_behind_it_too(synaq, domain, staffer, drain):
+    synaq.faults.add(kind="status", status=422, next=1, method="POST", path="mailboxes")
+    mailbox = services.mailbox_create(domain=domain, local_part="later", password="Secret-pass-123",
+                                      edition="SYN-CMS-BASIC-02", acting_user=staffer)
+    services.mailbox_change_edition(mailbox=mailbox, edition="SYN-CM-PREM-25-ARCH", acting_user=staffer)
+    drain()
+    provisioning_services.operation_retry(operation=Operation.objects.get(kind="mailbox.create"), acting_user=staffer)
+    drain()
+    _ops_ok()
+    mailbox.refresh_from_db()
+    assert synaq.mailboxes[mailbox.vendor_id]["package_edition_code"] == "SYN-CM-PREM-25-ARCH"
 
 
 def test_a_domain_synaq_holds_under_another_organisation_is_refused_on_its_field(account, customer, catalog, staffer,
