@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from customers.views import billing, contacts, customers, domains, mailboxes, packages, vendor_customers
+from customers.views import (
+    billing,
+    contacts,
+    customer_lifecycle,
+    customers,
+    domains,
+    mailboxes,
+    packages,
+    vendor_customers,
+)
 
 app_name = "customers"
 
@@ -11,6 +20,7 @@ urlpatterns = [
     path("customers/new/", customers.customer_create, name="customer_create"),
     path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
     path("customers/<int:pk>/edit/", customers.customer_edit, name="customer_edit"),
+    path("customers/<int:pk>/lifecycle/<slug:event>/", customer_lifecycle.customer_lifecycle, name="customer_lifecycle"),
     path("customers/<int:customer_pk>/domains/new/", domains.domain_create, name="domain_create"),
     path("customers/<int:pk>/packages/new/<int:account_pk>/", customers.package_order, name="package_order"),
     path("vendor-accounts/<int:account_pk>/catalog/refresh/", customers.catalog_refresh, name="catalog_refresh"),
@@ -26,6 +36,7 @@ urlpatterns = [
     path("domains/<int:pk>/service-fields/", domains.domain_service_fields, name="domain_service_fields"),
     path("domains/<int:pk>/actions/<slug:name>/", domains.domain_action, name="domain_action"),
     path("domains/<int:pk>/delete/", domains.domain_delete, name="domain_delete"),
+    path("domains/<int:pk>/keep/", domains.domain_keep, name="domain_keep"),
     path("domains/<int:pk>/fix/", domains.domain_fix, name="domain_fix"),
     path("domains/<int:domain_pk>/mailboxes/new/", domains.mailbox_create, name="mailbox_create"),
     path("mailboxes/", mailboxes.mailbox_list, name="mailbox_list"),
@@ -36,6 +47,7 @@ urlpatterns = [
     path("mailboxes/<int:pk>/edition/", mailboxes.mailbox_edition, name="mailbox_edition"),
     path("mailboxes/<int:pk>/actions/<slug:name>/", mailboxes.mailbox_action, name="mailbox_action"),
     path("mailboxes/<int:pk>/delete/", mailboxes.mailbox_delete, name="mailbox_delete"),
+    path("mailboxes/<int:pk>/keep/", mailboxes.mailbox_keep, name="mailbox_keep"),
     path("mailboxes/<int:pk>/webmail/", mailboxes.mailbox_webmail, name="mailbox_webmail"),
     path("customers/<int:pk>/accounts/new/<int:account_pk>/", vendor_customers.vendor_customer_open,
          name="vendor_customer_open"),

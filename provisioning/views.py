@@ -16,7 +16,7 @@ from core.views import (
     render_page,
     staff_required,
 )
-from provisioning import selectors, services, targets
+from provisioning import selectors, services, targets, words
 from provisioning.filters import (
     OPEN_ALERT_SORTS,
     OPERATION_SORTS,
@@ -45,6 +45,7 @@ def operation_detail(request, pk: int):
     return render_page(request, "provisioning/operation_detail.html", {
         "operation": operation, "attempts": selectors.operation_attempts(operation=operation),
         "prerequisites": list(operation.depends_on.all().only("id", "summary", "state")),
+        "lines": words.payload_lines(operation), "next_step": words.next_step(operation),
         "cancel_form": CancelForm()})
 
 

@@ -20,6 +20,8 @@ profile = VendorProfile(
     account_fields=("title", "reference", "email", "phone", "address_line_1", "address_line_2", "city", "state",
                     "zip", "country"),
     login_label="Open Rackspace control panel",
+    customer_lifecycle={"suspend": (("vendor_customer", "disable"),), "close": (("vendor_customer", "disable"),),
+                        "reactivate": (("vendor_customer", "enable"),)},
     actions=(
         A("disable", "vendor_customer", ka.VendorCustomerDisable.kind, "Disable",
           "Disables the account and all its services (mailboxes, SharePoint sites...). Rackspace allows one "
