@@ -39,6 +39,15 @@ class ActionSpec:
 
 
 @dataclass(frozen=True)
+class CredentialField:
+    """One credential staff enter for a vendor account; a secret one is never shown back in full."""
+
+    name: str
+    label: str
+    secret: bool = True
+
+
+@dataclass(frozen=True)
 class VendorProfile:
     """One vendor: its capabilities, its adapter (None until one is written), its object actions."""
 
@@ -67,6 +76,11 @@ class VendorProfile:
     # state offers them (SYNAQ closes the domains, Rackspace disables the account). An event a vendor has
     # no step for changes nothing there, and the confirmation page says so.
     customer_lifecycle: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # The credentials a vendor account of this vendor holds (entered in the console, encrypted at rest), and
+    # what its root id is called there (the SYNAQ reseller GUID...).
+    credential_fields: tuple[CredentialField, ...] = (CredentialField("user", "API user", secret=False),
+                                                      CredentialField("key", "API key"))
+    root_label: str = "Root id at the vendor"
 
     @property
     def staff_opens_accounts(self) -> bool:

@@ -18,6 +18,7 @@ profile = VendorProfile(
     frozenset({C.DOMAINS, C.MAILBOXES, C.ASYNC_ACTIONS, C.SERVICE_FIELDS, C.PACKAGES, C.USAGE, C.WEBMAIL,
                C.CUSTOMER_ACCOUNTS, C.MAILBOX_LOCKS}),
     adapter=SynaqAdapter,
+    root_label="Reseller OU GUID",
     edition_label="Edition (class of service)",
     domain_origin="created",
     account_requires=("address",),
