@@ -4,10 +4,12 @@ from django.urls import path
 
 from customers.views import (
     billing,
+    bulk,
     contacts,
     customer_lifecycle,
     customers,
     domains,
+    exports,
     mailboxes,
     packages,
     vendor_customers,
@@ -17,6 +19,9 @@ app_name = "customers"
 
 urlpatterns = [
     path("customers/", customers.customer_list, name="customer_list"),
+    path("customers/export.csv", exports.customer_export, name="customer_export"),
+    path("domains/export.csv", exports.domain_export, name="domain_export"),
+    path("mailboxes/export.csv", exports.mailbox_export, name="mailbox_export"),
     path("customers/new/", customers.customer_create, name="customer_create"),
     path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
     path("customers/<int:pk>/edit/", customers.customer_edit, name="customer_edit"),
@@ -41,6 +46,10 @@ urlpatterns = [
     path("domains/<int:pk>/fix/", domains.domain_fix, name="domain_fix"),
     path("domains/<int:domain_pk>/mailboxes/new/", domains.mailbox_create, name="mailbox_create"),
     path("mailboxes/", mailboxes.mailbox_list, name="mailbox_list"),
+    path("mailboxes/import/", bulk.mailbox_import, name="mailbox_import"),
+    path("mailboxes/imports/<int:pk>/", bulk.mailbox_import_detail, name="mailbox_import_detail"),
+    path("mailboxes/imports/<int:pk>/confirm/", bulk.mailbox_import_do, name="mailbox_import_confirm"),
+    path("mailboxes/imports/<int:pk>/status/", bulk.mailbox_import_status, name="mailbox_import_status"),
     path("mailboxes/<int:pk>/", mailboxes.mailbox_detail, name="mailbox_detail"),
     path("mailboxes/<int:pk>/status/", mailboxes.mailbox_status, name="mailbox_status"),
     path("mailboxes/<int:pk>/edit/", mailboxes.mailbox_edit, name="mailbox_edit"),

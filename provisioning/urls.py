@@ -8,6 +8,7 @@ app_name = "provisioning"
 
 urlpatterns = [
     path("operations/", views.operation_list, name="operation_list"),
+    path("operations/export.csv", views.operation_export, name="operation_export"),
     path("operations/<int:pk>/", views.operation_detail, name="operation_detail"),
     path("operations/<int:pk>/retry/", views.operation_retry, name="operation_retry"),
     path("operations/<int:pk>/cancel/", views.operation_cancel, name="operation_cancel"),

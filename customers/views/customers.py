@@ -35,6 +35,7 @@ def customer_list(request):
     return render_list(request, "customers/customer_list.html", {
         "filters": filters, "page": list_page(request, filters.qs, sorts=CUSTOMER_SORTS),
         "qs": query_without(request, "after", "before"), "rows_template": "customers/rows/customers.html",
+        "export_url": reverse("customers:customer_export"),
     }, table_id="customer-table")
 
 

@@ -45,6 +45,7 @@ def domain_list(request):
     return render_list(request, "customers/domain_list.html", {
         "filters": filters, "page": list_page(request, filters.qs, sorts=DOMAIN_SORTS),
         "qs": query_without(request, "after", "before"), "rows_template": "customers/rows/domains.html",
+        "export_url": reverse("customers:domain_export"),
     }, table_id="domain-table")
 
 

@@ -41,6 +41,7 @@ def mailbox_list(request):
     return render_list(request, "customers/mailbox_list.html", {
         "filters": filters, "page": list_page(request, filters.qs, sorts=MAILBOX_SORTS),
         "qs": query_without(request, "after", "before"), "rows_template": "customers/rows/mailboxes.html",
+        "export_url": reverse("customers:mailbox_export"),
     }, table_id="mailbox-table")
 
 
