@@ -1,4 +1,5 @@
-"""Bulk work on mailboxes: import from CSV (upload, dry-run preview, confirm, live progress, a result per row)."""
+"""Bulk work: mailbox import from CSV (upload, dry-run preview, confirm, live progress, a result per row), and bulk
+actions on a list's selection (with a confirmation summary first)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.views import apply_service_errors, redirect_after_post, render_page, staff_required
 from customers.models import MailboxImport
+from customers.services.bulk_actions import ACTIONS, bulk_apply, bulk_plan, delete_phrase, selection
 from customers.services.bulk_import import (
     MAX_ROWS,
     mailbox_import_confirm,
@@ -95,3 +98,43 @@ def mailbox_import_status(request, pk: int):
         response.status_code = 286
         response["HX-Trigger"] = "import-done"
     return response
+
+
+# ---- bulk actions on a list's selection ------------------------------------------------------------
+@staff_required
+@require_POST
+def bulk_action(request, target: str):
+    """The selection's confirmation summary (what applies to which object, and why not), then the results."""
+    if target not in ACTIONS:
+        raise Http404("No bulk actions here.")
+    objects = selection(target=target, ids=request.POST.getlist("ids"))
+    action, edition = request.POST.get("action", ""), request.POST.get("edition", "").strip()
+    back = reverse(f"customers:{target}_list")
+    if not objects:
+        messages.error(request, "Select at least one row first.")
+        return redirect_after_post(request, back)
+    editions = sorted({e for obj in objects if target == "mailbox" for link in obj.domain.package_links.all()
+                       if link.package.has_mailboxes for e in link.package.editions}) if action == "change_edition" \
+        else []
+    error, plan, applied = "", [], False
+    try:
+        if action != "change_edition" or edition:
+            if request.POST.get("go"):
+                plan = bulk_apply(target=target, objects=objects, action=action, edition=edition,
+                                  confirm=request.POST.get("confirm", ""), acting_user=request.user)
+                applied = True
+            else:
+                plan = bulk_plan(target=target, objects=objects, action=action, edition=edition)
+    except PermissionDenied as denied:
+        error = str(denied)
+    except ValidationError as refused:
+        error = " ".join(refused.messages)
+        plan = bulk_plan(target=target, objects=objects, action=action, edition=edition) if action in ACTIONS[
+            target] and (action != "change_edition" or edition) else []
+    going = [s for s in plan if s.ok]
+    return render_page(request, "customers/bulk_action.html", {
+        "target": target, "objects": objects, "action": action, "action_label": ACTIONS[target].get(action, action),
+        "edition": edition, "editions": editions, "plan": plan, "going": going,
+        "refused": [s for s in plan if not s.ok], "applied": applied, "error": error, "back": back,
+        "phrase": delete_phrase(len(going)), "done": [s for s in plan if s.done],
+    })

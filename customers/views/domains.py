@@ -25,6 +25,7 @@ from customers.filters import DOMAIN_SORTS, DomainFilter
 from customers.forms import ConfirmForm, DomainCreateForm, DomainLinkForm, MailboxCreateForm, ServiceFieldsForm
 from customers.forms_accounts import MailServersForm
 from customers.lifecycle import deletion_of
+from customers.services.bulk_actions import ACTIONS
 from customers.services.deletion import deletion_withdraw
 from customers.views.common import live_context, queue, stop_polling_when_done
 from customers.views.customers import _customer_context
@@ -46,6 +47,7 @@ def domain_list(request):
         "filters": filters, "page": list_page(request, filters.qs, sorts=DOMAIN_SORTS),
         "qs": query_without(request, "after", "before"), "rows_template": "customers/rows/domains.html",
         "export_url": reverse("customers:domain_export"),
+        "bulk_url": reverse("customers:domain_bulk"), "bulk_actions": ACTIONS["domain"],
     }, table_id="domain-table")
 
 

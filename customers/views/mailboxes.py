@@ -23,6 +23,7 @@ from customers.choices import VendorState
 from customers.filters import MAILBOX_SORTS, MailboxFilter
 from customers.forms import ConfirmForm, MailboxDetailsForm, MailboxEditionForm, MailboxPasswordForm
 from customers.lifecycle import deletion_of
+from customers.services.bulk_actions import ACTIONS
 from customers.services.deletion import deletion_withdraw
 from customers.views.common import live_context, queue, stop_polling_when_done
 from provisioning import targets
@@ -42,6 +43,7 @@ def mailbox_list(request):
         "filters": filters, "page": list_page(request, filters.qs, sorts=MAILBOX_SORTS),
         "qs": query_without(request, "after", "before"), "rows_template": "customers/rows/mailboxes.html",
         "export_url": reverse("customers:mailbox_export"),
+        "bulk_url": reverse("customers:mailbox_bulk"), "bulk_actions": ACTIONS["mailbox"],
     }, table_id="mailbox-table")
 
 
