@@ -44,8 +44,8 @@ def _estate(account, staffer, synaq):
     catalog = vendor_catalog(account=account)
     package = services.package_order(customer=customer, vendor_account=account, catalog=catalog,
                                      product_code="SYN-CMS", editions=["SYN-CMS-BASIC-02"], acting_user=staffer)
-    domain = services.domain_create(customer=customer, vendor_account=account, name="acme-trading.example", package=package,
-                                    provision_now=True, catalog=catalog, acting_user=staffer)
+    domain = services.domain_create(customer=customer, vendor_account=account, name="acme-trading.example",
+                                    package=package, provision_now=True, catalog=catalog, acting_user=staffer)
     Drain()()
     mailbox = services.mailbox_create(domain=domain, local_part="orders", password="Orders-Passw0rd-1",
                                       last_name="Orders", edition="SYN-CMS-BASIC-02", acting_user=staffer)
@@ -172,7 +172,8 @@ def test_the_lifecycle_pages_fit_the_screen(browser, live_server, sandbox, width
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     _sign_in(page, live_server, "lee")
-    for path in (f"/customers/{customer.pk}/lifecycle/close/", f"/operations/{Operation.objects.first().pk}/", f"/vendor-accounts/{account.pk}/", "/audit/",
+    for path in (f"/customers/{customer.pk}/lifecycle/close/", f"/operations/{Operation.objects.first().pk}/",
+                 f"/vendor-accounts/{account.pk}/", "/audit/",
                  "/vendor-accounts/new/rackspace/", "/mailboxes/import/"):
         page.goto(live_server.url + path)
         overflow = page.evaluate("(() => { const m = document.querySelector('main.content');"
