@@ -56,11 +56,13 @@ def payload_lines(operation: Operation) -> list[Line]:
             continue
         if name in _REFERENCES and isinstance(value, int):
             type_name = _REFERENCES[name]
-            label = targets.labels_for([(type_name, value)]).get((type_name, value), f"#{value} (gone)")
-            try:
-                url = targets.get(type_name).url(value) if (type_name, value) else ""
-            except LookupError:
-                url = ""
+            found = targets.labels_for([(type_name, value)]).get((type_name, value))
+            label, url = found or f"#{value} (gone)", ""
+            if found:
+                try:
+                    url = targets.get(type_name).url(value)
+                except LookupError:
+                    url = ""
             lines.append(Line(type_name.replace("_", " ").capitalize(), label, url))
             continue
         lines.append(Line(_WORDS.get(name, name.replace("_", " ").capitalize()), _plain(value)))
