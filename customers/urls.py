@@ -48,6 +48,7 @@ urlpatterns = [
     path("mailboxes/", mailboxes.mailbox_list, name="mailbox_list"),
     path("mailboxes/bulk/", bulk.bulk_action, {"target": "mailbox"}, name="mailbox_bulk"),
     path("domains/bulk/", bulk.bulk_action, {"target": "domain"}, name="domain_bulk"),
+    path("customers/bulk/", bulk.bulk_action, {"target": "customer"}, name="customer_bulk"),
     path("mailboxes/import/", bulk.mailbox_import, name="mailbox_import"),
     path("mailboxes/imports/<int:pk>/", bulk.mailbox_import_detail, name="mailbox_import_detail"),
     path("mailboxes/imports/<int:pk>/confirm/", bulk.mailbox_import_do, name="mailbox_import_confirm"),

@@ -15,7 +15,8 @@ from django.db import transaction
 
 from core.permissions import SERVICES_CHANGE, require
 from customers.choices import RequestedState
-from customers.models import Domain, Mailbox
+from customers.models import Customer, Domain, Mailbox
+from customers.services.customer_lifecycle import FROM, customer_reactivate, customer_suspend
 from customers.services.domain import domain_action, domain_delete
 from customers.services.mailbox import mailbox_action, mailbox_change_edition, mailbox_delete, mailbox_package
 from provisioning import selectors as provisioning_selectors
@@ -26,6 +27,8 @@ MAX_SELECTION = 500
 ACTIONS = {
     "mailbox": {"suspend": "Suspend", "activate": "Reactivate", "delete": "Delete", "change_edition": "Change edition"},
     "domain": {"close": "Suspend (close)", "activate": "Reactivate", "delete": "Delete"},
+    # A customer's suspension queues each vendor's own change (customer_lifecycle); it needs a reason.
+    "customer": {"suspend": "Suspend", "reactivate": "Reactivate"},
 }
 
 
@@ -88,6 +91,8 @@ def selection(*, target: str, ids: list) -> list:
             "domain__vendor_account__credentials").order_by("local_part", "id")
     elif target == "domain":
         qs = Domain.objects.select_related("vendor_account", "customer").defer("vendor_account__credentials")
+    elif target == "customer":
+        qs = Customer.objects.order_by("name", "id")
     else:
         raise ValueError(f"no bulk actions on {target}")
     return list(qs.filter(pk__in=pks))
@@ -101,7 +106,10 @@ def bulk_plan(*, target: str, objects: list, action: str, edition: str = "") -> 
         raise ValidationError({"edition": "Choose the edition."})
     plan = []
     for obj in objects:
-        if action == "delete":
+        if target == "customer":
+            plan.append(Step(obj, True) if obj.status in FROM[action] else Step(
+                obj, False, f"It is {obj.get_status_display().lower()}."))
+        elif action == "delete":
             plan.append(_delete_step(obj, target))
         elif action == "change_edition":
             plan.append(_edition_step(obj, edition))
@@ -114,7 +122,7 @@ def delete_phrase(count: int) -> str:
     return f"delete {count}"
 
 
-def bulk_apply(*, target: str, objects: list, action: str, edition: str = "", confirm: str = "",
+def bulk_apply(*, target: str, objects: list, action: str, edition: str = "", confirm: str = "", reason: str = "",
                acting_user) -> list[Step]:
     """Carry the action out on each object it applies to, one transaction each; a result per object."""
     require(acting_user, SERVICES_CHANGE)
@@ -122,11 +130,17 @@ def bulk_apply(*, target: str, objects: list, action: str, edition: str = "", co
     going = [s for s in plan if s.ok]
     if action == "delete" and (confirm or "").strip().lower() != delete_phrase(len(going)):
         raise ValidationError({"confirm": f"Type “{delete_phrase(len(going))}” to confirm."})
+    if target == "customer" and action == "suspend" and not (reason or "").strip():
+        raise ValidationError({"reason": "Say why they are suspended."})
     for step in going:
         obj = step.obj
         try:
             with transaction.atomic():
-                if action == "delete":
+                if target == "customer":
+                    queued = (customer_suspend(customer=obj, reason=reason, acting_user=acting_user)
+                              if action == "suspend" else customer_reactivate(customer=obj, acting_user=acting_user))
+                    step.result = f"{len(queued)} change(s) queued at vendors."
+                elif action == "delete":
                     name = obj.address if target == "mailbox" else obj.name
                     (mailbox_delete(mailbox=obj, confirm=name, acting_user=acting_user) if target == "mailbox"
                      else domain_delete(domain=obj, confirm=name, acting_user=acting_user))

@@ -121,7 +121,8 @@ def bulk_action(request, target: str):
         if action != "change_edition" or edition:
             if request.POST.get("go"):
                 plan = bulk_apply(target=target, objects=objects, action=action, edition=edition,
-                                  confirm=request.POST.get("confirm", ""), acting_user=request.user)
+                                  confirm=request.POST.get("confirm", ""), reason=request.POST.get("reason", ""),
+                                  acting_user=request.user)
                 applied = True
             else:
                 plan = bulk_plan(target=target, objects=objects, action=action, edition=edition)
@@ -137,4 +138,6 @@ def bulk_action(request, target: str):
         "edition": edition, "editions": editions, "plan": plan, "going": going,
         "refused": [s for s in plan if not s.ok], "applied": applied, "error": error, "back": back,
         "phrase": delete_phrase(len(going)), "done": [s for s in plan if s.done],
+        "list_label": {"mailbox": "Mailboxes", "domain": "Domains", "customer": "Customers"}[target],
+        "bulk_url": reverse(f"customers:{target}_bulk"), "reason": request.POST.get("reason", ""),
     })

@@ -70,3 +70,16 @@ def test_the_lists_offer_the_bulk_bar_and_a_checkbox_per_row(staff_client, synaq
     page = staff_client.get(reverse("customers:mailbox_list")).content.decode()
     assert 'id="bulk-form"' in page and 'form="bulk-form"' in page
     assert 'id="bulk-form"' in staff_client.get(reverse("customers:domain_list")).content.decode()
+
+
+def test_customers_are_suspended_in_bulk_with_a_reason(staff_client):
+    from customers.models import Customer
+    from tests.factories import CustomerFactory
+    active, suspended = CustomerFactory(), CustomerFactory(status="suspended")
+    url = reverse("customers:customer_bulk")
+    page = staff_client.post(url, {"ids": [active.pk, suspended.pk], "action": "suspend"}).content.decode()
+    assert "<strong>1</strong> will be changed" in page and "It is suspended." in page
+    page = staff_client.post(url, {"ids": [active.pk, suspended.pk], "action": "suspend", "go": "1"}).content.decode()
+    assert "Say why" in page and Customer.objects.get(pk=active.pk).status == "active"
+    staff_client.post(url, {"ids": [active.pk], "action": "suspend", "go": "1", "reason": "unpaid"})
+    assert Customer.objects.get(pk=active.pk).status_reason == "unpaid"
