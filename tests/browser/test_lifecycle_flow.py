@@ -183,3 +183,38 @@ def test_the_lifecycle_pages_fit_the_screen(browser, live_server, sandbox, width
         page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
         assert overflow <= 1, (path, overflow)
     context.close()
+
+
+def test_a_csv_import_is_previewed_confirmed_and_followed_live_to_the_end(page, live_server, sandbox, tmp_path):
+    synaq = sandbox.vendor("synaq")
+    account = VendorAccount.objects.create(kind="synaq", name="SYNAQ sandbox", base_url=sandbox.base_url("synaq"),
+                                           credentials=sandbox.config("synaq")["credentials"],
+                                           root_id=str(sandbox.config("synaq")["seeded"]["reseller_guid"]))
+    staffer = StaffFactory(username="mpho")
+    _, domain, _ = _estate(account, staffer, synaq)
+    lines = ["domain,mailbox,last_name,password,edition"]
+    lines += [f"{domain.name},staff{i:02d},Staff,Long-Secret-pass-{i},SYN-CMS-BASIC-02" for i in range(30)]
+    lines += [f"{domain.name},bad name,Staff,Long-Secret-pass-x,SYN-CMS-BASIC-02", "nowhere.example,jo,Jo,pw,"]
+    upload = tmp_path / "staff.csv"
+    upload.write_text("\n".join(lines) + "\n")
+    worker = WorkerProcess(tmp_path / "worker.log", pool="threads", concurrency=2, **FAST).start()
+    try:
+        _sign_in(page, live_server, "mpho")
+        page.click("nav >> text=Mailboxes")
+        page.click("text=Import from CSV")
+        page.set_input_files("#id_file", str(upload))
+        page.click("button:has-text('Check the file')")
+        page.wait_for_selector("#import-errors")
+        assert "<strong>30</strong> rows can be imported" in page.content()
+        errors = page.inner_text("#import-errors")
+        assert "bad name" in errors and "No domain nowhere.example" in errors
+        page.click("button:has-text('Import 30 mailboxes')")
+        page.wait_for_selector("#import-progress")
+        page.evaluate("window.__notReloaded = true")
+        page.wait_for_selector("#import-progress:has-text('Done.')", timeout=120_000)
+        page.wait_for_selector("#import-rows .badge:text-is('live')")
+        assert page.evaluate("window.__notReloaded === true")
+        assert "30 of 30" in page.inner_text("#import-progress")
+        assert Mailbox.objects.filter(domain=domain, vendor_state="active").count() == 31
+    finally:
+        worker.stop()
