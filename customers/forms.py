@@ -36,7 +36,7 @@ def edition_choices(account: VendorAccount, codes: list[str]) -> list[tuple[str,
 class CustomerForm(forms.ModelForm):
     class Meta:
         model = Customer
-        fields = ["name", "reference", "contact_name", "email", "phone", "status", "vat_number", "address_line_1",
+        fields = ["name", "reference", "contact_name", "email", "phone", "vat_number", "address_line_1",
                   "address_line_2", "city", "province", "postal_code", "country"]
         widgets = {"name": forms.TextInput(attrs={"autofocus": True})}
         help_texts = {"address_line_1": "Some vendors (SYNAQ) need the postal address to open the customer's "

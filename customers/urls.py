@@ -2,15 +2,31 @@
 
 from django.urls import path
 
-from customers.views import billing, contacts, customers, domains, mailboxes, packages, vendor_customers
+from customers.views import (
+    billing,
+    bulk,
+    contacts,
+    customer_lifecycle,
+    customers,
+    domains,
+    exports,
+    mailboxes,
+    packages,
+    vendor_customers,
+)
 
 app_name = "customers"
 
 urlpatterns = [
     path("customers/", customers.customer_list, name="customer_list"),
+    path("customers/export.csv", exports.customer_export, name="customer_export"),
+    path("domains/export.csv", exports.domain_export, name="domain_export"),
+    path("mailboxes/export.csv", exports.mailbox_export, name="mailbox_export"),
     path("customers/new/", customers.customer_create, name="customer_create"),
     path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
     path("customers/<int:pk>/edit/", customers.customer_edit, name="customer_edit"),
+    path("customers/<int:pk>/lifecycle/<slug:event>/", customer_lifecycle.customer_lifecycle,
+         name="customer_lifecycle"),
     path("customers/<int:customer_pk>/domains/new/", domains.domain_create, name="domain_create"),
     path("customers/<int:pk>/packages/new/<int:account_pk>/", customers.package_order, name="package_order"),
     path("vendor-accounts/<int:account_pk>/catalog/refresh/", customers.catalog_refresh, name="catalog_refresh"),
@@ -26,9 +42,17 @@ urlpatterns = [
     path("domains/<int:pk>/service-fields/", domains.domain_service_fields, name="domain_service_fields"),
     path("domains/<int:pk>/actions/<slug:name>/", domains.domain_action, name="domain_action"),
     path("domains/<int:pk>/delete/", domains.domain_delete, name="domain_delete"),
+    path("domains/<int:pk>/keep/", domains.domain_keep, name="domain_keep"),
     path("domains/<int:pk>/fix/", domains.domain_fix, name="domain_fix"),
     path("domains/<int:domain_pk>/mailboxes/new/", domains.mailbox_create, name="mailbox_create"),
     path("mailboxes/", mailboxes.mailbox_list, name="mailbox_list"),
+    path("mailboxes/bulk/", bulk.bulk_action, {"target": "mailbox"}, name="mailbox_bulk"),
+    path("domains/bulk/", bulk.bulk_action, {"target": "domain"}, name="domain_bulk"),
+    path("customers/bulk/", bulk.bulk_action, {"target": "customer"}, name="customer_bulk"),
+    path("mailboxes/import/", bulk.mailbox_import, name="mailbox_import"),
+    path("mailboxes/imports/<int:pk>/", bulk.mailbox_import_detail, name="mailbox_import_detail"),
+    path("mailboxes/imports/<int:pk>/confirm/", bulk.mailbox_import_do, name="mailbox_import_confirm"),
+    path("mailboxes/imports/<int:pk>/status/", bulk.mailbox_import_status, name="mailbox_import_status"),
     path("mailboxes/<int:pk>/", mailboxes.mailbox_detail, name="mailbox_detail"),
     path("mailboxes/<int:pk>/status/", mailboxes.mailbox_status, name="mailbox_status"),
     path("mailboxes/<int:pk>/edit/", mailboxes.mailbox_edit, name="mailbox_edit"),
@@ -36,6 +60,7 @@ urlpatterns = [
     path("mailboxes/<int:pk>/edition/", mailboxes.mailbox_edition, name="mailbox_edition"),
     path("mailboxes/<int:pk>/actions/<slug:name>/", mailboxes.mailbox_action, name="mailbox_action"),
     path("mailboxes/<int:pk>/delete/", mailboxes.mailbox_delete, name="mailbox_delete"),
+    path("mailboxes/<int:pk>/keep/", mailboxes.mailbox_keep, name="mailbox_keep"),
     path("mailboxes/<int:pk>/webmail/", mailboxes.mailbox_webmail, name="mailbox_webmail"),
     path("customers/<int:pk>/accounts/new/<int:account_pk>/", vendor_customers.vendor_customer_open,
          name="vendor_customer_open"),

@@ -10,6 +10,7 @@ class VendorAccountTarget(TargetType):
     name = "vendor_account"
     label = "Vendor account"
     model = VendorAccount
+    url_name = "provisioning:vendor_account_detail"
     state_field = None
 
     def queryset(self):

@@ -6,6 +6,7 @@ only when its Operation (provisioning app) succeeds.
 """
 
 from customers.models.billing import Invoice, InvoiceLine, MonthlyCost
+from customers.models.bulk import MailboxImport
 from customers.models.contact import Contact
 from customers.models.domain import Domain, UsageReport
 from customers.models.mailbox import Mailbox
@@ -13,5 +14,5 @@ from customers.models.package import DomainPackageLink, Package
 from customers.models.people import Customer, Membership, User
 from customers.models.vendor_customer import VendorCustomer
 
-__all__ = ["Contact", "Customer", "Domain", "DomainPackageLink", "Invoice", "InvoiceLine", "Mailbox", "Membership",
-           "MonthlyCost", "Package", "UsageReport", "User", "VendorCustomer"]
+__all__ = ["Contact", "Customer", "Domain", "DomainPackageLink", "Invoice", "InvoiceLine", "Mailbox", "MailboxImport",
+           "Membership", "MonthlyCost", "Package", "UsageReport", "User", "VendorCustomer"]

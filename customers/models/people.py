@@ -44,6 +44,11 @@ class Customer(models.Model):
     postal_code = models.CharField(max_length=16, blank=True)
     country = CountryField(blank=True)
     status = models.CharField(max_length=16, choices=CustomerStatus, default=CustomerStatus.ACTIVE)
+    # Why staff suspended or closed the customer, in their words.
+    status_reason = models.CharField(max_length=300, blank=True)
+    # The objects that suspending or closing changed at vendors ([target type, pk, action name]), which
+    # reactivating returns to service (and only those: a mailbox staff closed on its own stays closed).
+    lifecycle_held = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

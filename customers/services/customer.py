@@ -12,6 +12,8 @@ from customers.validators import refuse_invisible
 
 CUSTOMER_FIELDS = ("name", "reference", "contact_name", "email", "phone", "status", "vat_number", "address_line_1",
                    "address_line_2", "city", "province", "postal_code", "country")
+# The status changes only through suspend, reactivate and close (customer_lifecycle), which tell the vendors.
+DETAIL_FIELDS = tuple(f for f in CUSTOMER_FIELDS if f != "status")
 
 
 @transaction.atomic
@@ -30,8 +32,9 @@ def customer_create(*, name: str, reference: str, acting_user, **details) -> Cus
 
 @transaction.atomic
 def customer_update(*, customer: Customer, acting_user, **changes) -> Customer:
-    """Change a customer's details; only the fields given change, and the audit row lists them."""
-    unknown = set(changes) - set(CUSTOMER_FIELDS)
+    """Change a customer's details; only the fields given change, and the audit row lists them. The status
+    is not among them: suspending, reactivating and closing tell the vendors (customer_lifecycle)."""
+    unknown = set(changes) - set(DETAIL_FIELDS)
     if unknown:
         raise ValueError(f"not customer fields: {sorted(unknown)}")
     customer = Customer.objects.select_for_update().get(pk=customer.pk)

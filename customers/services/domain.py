@@ -168,6 +168,9 @@ def domain_delete(*, domain: Domain, confirm: str, acting_user) -> Operation:
     domain = Domain.objects.select_for_update().get(pk=domain.pk)
     if confirm.strip().lower() != domain.name:
         raise ValidationError({"confirm": f"Type {domain.name} to confirm."})
+    if domain.requested_state == RequestedState.DELETED and provisioning_selectors.has_open_operations(
+            target_type="domain", target_id=domain.pk):
+        raise ValidationError(f"{domain.name} is already being deleted.")
     remaining = domain.mailboxes.count()
     if remaining:
         raise ValidationError(f"{domain.name} still has {remaining} mailbox(es): delete them first. The vendor "

@@ -151,6 +151,9 @@ def mailbox_delete(*, mailbox: Mailbox, confirm: str, acting_user) -> Operation:
     mailbox = Mailbox.objects.select_for_update(of=("self",)).select_related("domain").get(pk=mailbox.pk)
     if confirm.strip().lower() != mailbox.address:
         raise ValidationError({"confirm": f"Type {mailbox.address} to confirm."})
+    if mailbox.requested_state == RequestedState.DELETED and provisioning_selectors.has_open_operations(
+            target_type="mailbox", target_id=mailbox.pk):
+        raise ValidationError(f"{mailbox.address} is already being deleted.")
     mailbox.requested_state = RequestedState.DELETED
     mailbox.save(update_fields=["requested_state", "updated_at"])
     operation = provisioning.operation_enqueue(

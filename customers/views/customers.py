@@ -19,6 +19,7 @@ from core.views import (
 from customers import selectors, services
 from customers.filters import CUSTOMER_SORTS, CustomerFilter
 from customers.forms import CustomerForm, DomainCreateForm, PackageOrderForm
+from customers.services.bulk_actions import ACTIONS
 from provisioning import selectors as provisioning_selectors
 from provisioning.adapters.base import VendorError
 from provisioning.choices import Capability
@@ -35,6 +36,8 @@ def customer_list(request):
     return render_list(request, "customers/customer_list.html", {
         "filters": filters, "page": list_page(request, filters.qs, sorts=CUSTOMER_SORTS),
         "qs": query_without(request, "after", "before"), "rows_template": "customers/rows/customers.html",
+        "export_url": reverse("customers:customer_export"),
+        "bulk_url": reverse("customers:customer_bulk"), "bulk_actions": ACTIONS["customer"],
     }, table_id="customer-table")
 
 

@@ -24,6 +24,9 @@ from customers import selectors, services
 from customers.filters import DOMAIN_SORTS, DomainFilter
 from customers.forms import ConfirmForm, DomainCreateForm, DomainLinkForm, MailboxCreateForm, ServiceFieldsForm
 from customers.forms_accounts import MailServersForm
+from customers.lifecycle import deletion_of
+from customers.services.bulk_actions import ACTIONS
+from customers.services.deletion import deletion_withdraw
 from customers.views.common import live_context, queue, stop_polling_when_done
 from customers.views.customers import _customer_context
 from customers.views.vendor_customers import attach_refusals
@@ -43,6 +46,8 @@ def domain_list(request):
     return render_list(request, "customers/domain_list.html", {
         "filters": filters, "page": list_page(request, filters.qs, sorts=DOMAIN_SORTS),
         "qs": query_without(request, "after", "before"), "rows_template": "customers/rows/domains.html",
+        "export_url": reverse("customers:domain_export"),
+        "bulk_url": reverse("customers:domain_bulk"), "bulk_actions": ACTIONS["domain"],
     }, table_id="domain-table")
 
 
@@ -90,6 +95,8 @@ def domain_context(request, domain, *, mailbox_form=None, link_form=None, fields
                                              provisioning_selectors.vendor_refusals(target_type="domain",
                                                                                     target_id=domain.pk))
         if filtering and domain.requested_state != "deleted" else None,
+        "deletion": deletion_of(domain, "domain"),
+        "keep_url": reverse("customers:domain_keep", args=[domain.pk]),
         **live_context(request, target_type="domain", pk=domain.pk),
     }
 
@@ -203,6 +210,15 @@ def domain_delete(request, pk: int):
                    "delete a domain with provisioned mailboxes." if mailbox_count else "",
         "lost": "The domain is removed from the vendor with every service on it. Mail for it stops.",
     })
+
+
+@staff_required
+@require_POST
+def domain_keep(request, pk: int):
+    """Withdraw a deletion that failed at the vendor: the domain stays, as it still is there."""
+    domain = selectors.domain_get(user=request.user, pk=pk)
+    return queue(request, lambda: deletion_withdraw(obj=domain, acting_user=request.user),
+                 done=f"{domain.name} is kept: its deletion is withdrawn.", url=domain_url(domain))
 
 
 def _fix_context(request, domain, alert_pk) -> dict:

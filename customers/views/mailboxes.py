@@ -22,6 +22,9 @@ from customers import selectors, services
 from customers.choices import VendorState
 from customers.filters import MAILBOX_SORTS, MailboxFilter
 from customers.forms import ConfirmForm, MailboxDetailsForm, MailboxEditionForm, MailboxPasswordForm
+from customers.lifecycle import deletion_of
+from customers.services.bulk_actions import ACTIONS
+from customers.services.deletion import deletion_withdraw
 from customers.views.common import live_context, queue, stop_polling_when_done
 from provisioning import targets
 from provisioning.adapters.base import VendorError
@@ -39,6 +42,8 @@ def mailbox_list(request):
     return render_list(request, "customers/mailbox_list.html", {
         "filters": filters, "page": list_page(request, filters.qs, sorts=MAILBOX_SORTS),
         "qs": query_without(request, "after", "before"), "rows_template": "customers/rows/mailboxes.html",
+        "export_url": reverse("customers:mailbox_export"),
+        "bulk_url": reverse("customers:mailbox_bulk"), "bulk_actions": ACTIONS["mailbox"],
     }, table_id="mailbox-table")
 
 
@@ -54,6 +59,8 @@ def mailbox_context(request, mailbox, *, details_form=None, password_form=None, 
         "edition_form": edition_form or (MailboxEditionForm(mailbox=mailbox) if vendor.can(Capability.PACKAGES)
                                          else None),
         "can_webmail": vendor.can(Capability.WEBMAIL) and mailbox.vendor_state == VendorState.ACTIVE,
+        "deletion": deletion_of(mailbox, "mailbox"),
+        "keep_url": reverse("customers:mailbox_keep", args=[mailbox.pk]),
         **live_context(request, target_type="mailbox", pk=mailbox.pk),
     }
 
@@ -148,6 +155,15 @@ def mailbox_delete(request, pk: int):
         "action_url": reverse("customers:mailbox_delete", args=[mailbox.pk]),
         "lost": "The mailbox and all its mail are deleted at the vendor. This cannot be undone.",
     })
+
+
+@staff_required
+@require_POST
+def mailbox_keep(request, pk: int):
+    """Withdraw a deletion that failed at the vendor: the mailbox stays, as it still is there."""
+    mailbox = selectors.mailbox_get(user=request.user, pk=pk)
+    return queue(request, lambda: deletion_withdraw(obj=mailbox, acting_user=request.user),
+                 done=f"{mailbox.address} is kept: its deletion is withdrawn.", url=mailbox_url(mailbox))
 
 
 @staff_required

@@ -190,6 +190,13 @@ class Adapter:
     def client(self, account, **kwargs: Any):
         return self.client_class(account, **kwargs)
 
+    def test_connection(self, ctx: Context) -> str | None:
+        """Make one harmless authenticated call (a read that changes nothing) and say in words what the vendor
+        answered ("Signed in as ...; 12 organisations visible"). Raise the typed VendorError when it fails
+        (``AuthError`` for refused credentials). None means this adapter offers no test yet: each vendor's
+        adapter fills it in."""
+        return None
+
 
 def handlers_of(*classes: type[Handler]) -> dict[str, type[Handler]]:
     """``{kind: handler}`` for an adapter's ``handlers``, from each handler's payload class."""

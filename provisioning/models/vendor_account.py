@@ -28,6 +28,10 @@ class VendorAccount(models.Model):
     # The vendor's catalogue (SYNAQ's OPTIONS of products and editions), cached; refreshed on demand.
     catalog = models.JSONField(default=dict, blank=True)
     catalog_fetched_at = models.DateTimeField(null=True, blank=True)
+    # The last "test connection" from the console: when, whether the vendor accepted the credentials, its words.
+    checked_at = models.DateTimeField(null=True, blank=True)
+    check_ok = models.BooleanField(null=True, blank=True)
+    check_message = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -50,3 +54,9 @@ class VendorAccount(models.Model):
     def masked_credentials(self) -> dict[str, str]:
         """Credential names with masked values, for display."""
         return {k: mask_secret(str(v)) for k, v in (self.credentials or {}).items()}
+
+    def credentials_shown(self) -> list[tuple[str, str]]:
+        """(label, value) of each credential the vendor asks for: secrets masked (last 4 at most), others whole."""
+        held = self.credentials or {}
+        return [(f.label, (mask_secret(str(held[f.name])) if f.secret else str(held[f.name])) if held.get(f.name)
+                 else "not set") for f in self.profile.credential_fields]

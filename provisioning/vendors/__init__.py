@@ -7,7 +7,7 @@ and one sandbox module of the same name (``sandbox/<name>.py``).
 from __future__ import annotations
 
 from provisioning.vendors import basekit, greenview, hostway, rackspace, synaq
-from provisioning.vendors.profile import ActionSpec, VendorProfile
+from provisioning.vendors.profile import ActionSpec, CredentialField, VendorProfile
 
 PROFILES: dict[str, VendorProfile] = {
     p.kind: p for p in (synaq.profile, greenview.profile, hostway.profile, rackspace.profile, basekit.profile)
@@ -19,4 +19,4 @@ def profile(kind: str) -> VendorProfile:
     return PROFILES[kind]
 
 
-__all__ = ["PROFILES", "ActionSpec", "VendorProfile", "profile"]
+__all__ = ["PROFILES", "ActionSpec", "CredentialField", "VendorProfile", "profile"]

@@ -39,6 +39,15 @@ class ActionSpec:
 
 
 @dataclass(frozen=True)
+class CredentialField:
+    """One credential staff enter for a vendor account; a secret one is never shown back in full."""
+
+    name: str
+    label: str
+    secret: bool = True
+
+
+@dataclass(frozen=True)
 class VendorProfile:
     """One vendor: its capabilities, its adapter (None until one is written), its object actions."""
 
@@ -62,6 +71,16 @@ class VendorProfile:
     # The button that opens the vendor's own panel as the customer through a login token.
     login_label: str = ""
     notes: dict[str, str] = field(default_factory=dict)
+    # What suspending, reactivating or closing a customer asks of this vendor: for each of those events,
+    # the object actions (target type, ActionSpec name) queued on each of the customer's objects here whose
+    # state offers them (SYNAQ closes the domains, Rackspace disables the account). An event a vendor has
+    # no step for changes nothing there, and the confirmation page says so.
+    customer_lifecycle: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # The credentials a vendor account of this vendor holds (entered in the console, encrypted at rest), and
+    # what its root id is called there (the SYNAQ reseller GUID...).
+    credential_fields: tuple[CredentialField, ...] = (CredentialField("user", "API user", secret=False),
+                                                      CredentialField("key", "API key"))
+    root_label: str = "Root id at the vendor"
 
     @property
     def staff_opens_accounts(self) -> bool:
@@ -77,6 +96,16 @@ class VendorProfile:
 
     def action(self, target: str, name: str) -> ActionSpec | None:
         return next((a for a in self.actions if a.target == target and a.name == name), None)
+
+    def customer_steps(self, event: str) -> list[ActionSpec]:
+        """The object actions a customer's ``event`` ("suspend", "reactivate", "close") queues here."""
+        steps = []
+        for target, name in self.customer_lifecycle.get(event, ()):
+            spec = self.action(target, name)
+            if spec is None:
+                raise LookupError(f"{self.label}: customer {event} names no {target} action {name!r}")
+            steps.append(spec)
+        return steps
 
     @property
     def label(self) -> str:

@@ -10,12 +10,14 @@ from provisioning.choices import VendorKind
 from provisioning.kinds import account as ka
 from provisioning.vendors.greenview.adapter import GreenviewAdapter
 from provisioning.vendors.profile import ActionSpec as A
-from provisioning.vendors.profile import VendorProfile
+from provisioning.vendors.profile import CredentialField, VendorProfile
 
 profile = VendorProfile(
     VendorKind.GREENVIEW,
     frozenset({C.DOMAINS, C.SPAM_FILTERING, C.LOGIN_TOKENS, C.CUSTOMER_ACCOUNTS, C.MONTHLY_COSTS}),
     adapter=GreenviewAdapter,
+    credential_fields=(CredentialField("token", "API token"), CredentialField("key", "API key")),
+    root_label="Reseller id",
     domain_origin="client",
     account_label="SpamStopsHere client",
     account_fields=("title", "email", "plan", "seats"),

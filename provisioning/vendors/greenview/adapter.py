@@ -27,6 +27,11 @@ class GreenviewAdapter(Adapter):
             return Outcome.finished("", Facts(str(data.get("id")), "active"))
         return None
 
+    def test_connection(self, ctx) -> str:
+        """Read the reseller's clients (``GET /v1/clients``): authenticated by the API token and key, harmless."""
+        clients = ctx.client.get("/v1/clients") or []
+        return f"Greenview accepted the API token and key: {len(clients)} client(s) on this reseller account."
+
     def catalog(self, ctx, **_: Any) -> dict[str, Any]:
         """The packages of the account's tag (``options["package_tag"]``), in order, with the features each
         adds over the previous one and what it costs the reseller."""

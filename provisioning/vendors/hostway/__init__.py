@@ -2,13 +2,15 @@
 
 from provisioning.choices import Capability as C
 from provisioning.choices import VendorKind
-from provisioning.vendors.profile import VendorProfile
+from provisioning.vendors.profile import CredentialField, VendorProfile
 
 profile = VendorProfile(
     VendorKind.HOSTWAY,
     frozenset({C.DOMAINS, C.MAILBOXES, C.FORWARDS, C.AUTORESPONDERS, C.SPAM_LISTS, C.WEBMAIL, C.USAGE}),
     edition_label="Mailbox type",
     domain_origin="adopted",
+    credential_fields=(CredentialField("user", "API user", secret=False), CredentialField("password", "API password")),
+    root_label="Account",
     mailbox_name_pattern=r"[a-zA-Z0-9._-]+",  # NOTES.md: mailboxName
     mailbox_name_rule="letters, digits, dots, hyphens and underscores only",
 )

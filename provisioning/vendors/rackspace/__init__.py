@@ -8,18 +8,24 @@ from provisioning.choices import Capability as C
 from provisioning.choices import VendorKind
 from provisioning.kinds import account as ka
 from provisioning.vendors.profile import ActionSpec as A
-from provisioning.vendors.profile import VendorProfile
+from provisioning.vendors.profile import CredentialField, VendorProfile
 from provisioning.vendors.rackspace.adapter import RackspaceAdapter
 
 profile = VendorProfile(
     VendorKind.RACKSPACE,
     frozenset({C.CUSTOMER_ACCOUNTS, C.INVOICES, C.CONTACTS, C.LOGIN_TOKENS}),
     adapter=RackspaceAdapter,
+    credential_fields=(CredentialField("user_key", "User key", secret=False),
+                       CredentialField("secret_key", "Secret key"),
+                       CredentialField("user_agent", "User-Agent (signed with each request)", secret=False)),
+    root_label="Reseller account number",
     domain_origin="none",
     account_label="Rackspace customer",
     account_fields=("title", "reference", "email", "phone", "address_line_1", "address_line_2", "city", "state",
                     "zip", "country"),
     login_label="Open Rackspace control panel",
+    customer_lifecycle={"suspend": (("vendor_customer", "disable"),), "close": (("vendor_customer", "disable"),),
+                        "reactivate": (("vendor_customer", "enable"),)},
     actions=(
         A("disable", "vendor_customer", ka.VendorCustomerDisable.kind, "Disable",
           "Disables the account and all its services (mailboxes, SharePoint sites...). Rackspace allows one "

@@ -39,6 +39,12 @@ class RackspaceAdapter(Adapter):
         """One account's details (``me``: the reseller's own)."""
         return ctx.client.get(f"{V1}/{number}") or {}
 
+    def test_connection(self, ctx) -> str:
+        """Read the reseller's own account (``GET /v1/customers/me``): signed, authenticated, harmless."""
+        me = ctx.client.get(f"{V1}/me") or {}
+        return (f"Rackspace accepted the signed request: account “{me.get('name') or '?'}” "
+                f"(number {me.get('accountNumber') or '?'}).")
+
     def read_invoices(self, ctx, ref: TargetRef) -> list[dict[str, Any]]:
         """The account's invoice list, read while staff wait (it does not queue behind the account's changes)."""
         if not ref.vendor_id:

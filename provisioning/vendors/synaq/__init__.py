@@ -18,10 +18,15 @@ profile = VendorProfile(
     frozenset({C.DOMAINS, C.MAILBOXES, C.ASYNC_ACTIONS, C.SERVICE_FIELDS, C.PACKAGES, C.USAGE, C.WEBMAIL,
                C.CUSTOMER_ACCOUNTS, C.MAILBOX_LOCKS}),
     adapter=SynaqAdapter,
+    root_label="Reseller OU GUID",
     edition_label="Edition (class of service)",
     domain_origin="created",
     account_requires=("address",),
     mailbox_name_pattern=r"[a-z0-9](?:[a-z0-9._+-]{0,62}[a-z0-9])?",
+    # SYNAQ's credit-control measure is closing the domain (the doc: "temporarily suspend the operation of a
+    # domain"); it has no suspension of an OU.
+    customer_lifecycle={"suspend": (("domain", "close"),), "close": (("domain", "close"),),
+                        "reactivate": (("domain", "activate"),)},
     mailbox_name_rule="letters, digits, dots, hyphens, underscores and plus signs, starting and ending with a "
                       "letter or digit",
     actions=(

@@ -31,6 +31,17 @@ class SynaqAdapter(Adapter):
             return Outcome.finished("", facts, alerts=alerts, resolves=resolves)
         return None
 
+    def test_connection(self, ctx) -> str:
+        """Read the reseller's own OU (or, without its GUID, the first page of OUs): authenticated, harmless."""
+        user = ctx.account.credentials.get("user", "") if ctx.account.credentials else ""
+        if ctx.account.root_id:
+            ou = ctx.client.get(f"{API}/ous/{ctx.account.root_id}.json") or {}
+            ou = ou.get("ou", ou) if isinstance(ou, dict) else {}
+            title = ou.get("title") or ou.get("name") or ctx.account.root_id
+            return f"SYNAQ accepted API user {user}: reseller OU “{title}” read."
+        data = ctx.client.get(f"{API}/ous.json", page=1, limit=1) or {}
+        return f"SYNAQ accepted API user {user}: {int(data.get('total') or 0)} OU(s) visible."
+
     def catalog(self, ctx, *, ou_guid: str) -> dict[str, Any]:
         """Products and editions new packages may have (OPTIONS), in the form the console uses."""
         data = ctx.client.json_of(ctx.client.request("OPTIONS", f"{API}/ous/{ou_guid}/packages.json")) or {}
