@@ -80,7 +80,7 @@ else:
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "panel.admin_site.PanelAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "core",
     "provisioning",
     "customers",
+    "accounts",
     "panel",
 ]
 

@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 
 from core.choices import choice_accessor
 from core.db import choices_constraint
+from core.permissions import staff_role_of
 from customers.choices import CustomerStatus, MembershipRole, StaffRole
 
 
@@ -22,7 +23,8 @@ class User(AbstractUser):
 
     @property
     def is_reseller_staff(self) -> bool:
-        return self.is_active and self.is_staff
+        """Active staff with a role. A staff user with no role is staff for no purpose at all."""
+        return bool(staff_role_of(self))
 
 
 class Customer(models.Model):
@@ -82,7 +84,7 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=16, choices=MembershipRole, default=MembershipRole.USER)
+    role = models.CharField(max_length=16, choices=MembershipRole, default=MembershipRole.VIEWER)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core import permissions
 from core.audit import audit_record
+from customers import access
 from customers.models import Customer
 from customers.services.common import save_new
 from customers.validators import refuse_invisible
@@ -17,6 +19,7 @@ CUSTOMER_FIELDS = ("name", "reference", "contact_name", "email", "phone", "statu
 @transaction.atomic
 def customer_create(*, name: str, reference: str, acting_user, **details) -> Customer:
     """Create a customer. No vendor change: vendor-side accounts follow with the first service."""
+    access.require(acting_user, permissions.CUSTOMERS_CHANGE)
     unknown = set(details) - set(CUSTOMER_FIELDS)
     if unknown:
         raise ValueError(f"not customer fields: {sorted(unknown)}")
@@ -31,6 +34,7 @@ def customer_create(*, name: str, reference: str, acting_user, **details) -> Cus
 @transaction.atomic
 def customer_update(*, customer: Customer, acting_user, **changes) -> Customer:
     """Change a customer's details; only the fields given change, and the audit row lists them."""
+    access.require(acting_user, permissions.CUSTOMERS_CHANGE, customer=customer)
     unknown = set(changes) - set(CUSTOMER_FIELDS)
     if unknown:
         raise ValueError(f"not customer fields: {sorted(unknown)}")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import permissions
 from core.lists import list_page, query_without
 from core.views import (
     redirect_after_post,
@@ -73,7 +74,7 @@ def mailbox_status(request, pk: int):
                                               partial="mailbox-status"), context)
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def mailbox_edit(request, pk: int):
     mailbox = selectors.mailbox_get(user=request.user, pk=pk)
@@ -85,7 +86,7 @@ def mailbox_edit(request, pk: int):
                                mailbox_context(request, mailbox, details_form=form))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @sensitive_post_parameters("password")
 @require_POST
 def mailbox_password(request, pk: int):
@@ -100,7 +101,7 @@ def mailbox_password(request, pk: int):
                                mailbox_context(request, mailbox, password_form=form))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def mailbox_edition(request, pk: int):
     mailbox = selectors.mailbox_get(user=request.user, pk=pk)
@@ -113,7 +114,7 @@ def mailbox_edition(request, pk: int):
                                mailbox_context(request, mailbox, edition_form=form))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_http_methods(["GET", "POST"])
 def mailbox_action(request, pk: int, name: str):
     mailbox = selectors.mailbox_get(user=request.user, pk=pk)
@@ -130,7 +131,7 @@ def mailbox_action(request, pk: int, name: str):
         "action_url": reverse("customers:mailbox_action", args=[mailbox.pk, name])})
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_http_methods(["GET", "POST"])
 def mailbox_delete(request, pk: int):
     mailbox = selectors.mailbox_get(user=request.user, pk=pk)
@@ -150,7 +151,7 @@ def mailbox_delete(request, pk: int):
     })
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def mailbox_webmail(request, pk: int):
     """Open webmail as the mailbox through the vendor's one-time token, fetched now, never kept."""

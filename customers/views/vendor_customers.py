@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import permissions
 from core.views import redirect_after_post, render_page, staff_required, submit
 from customers import selectors, services
 from customers.forms import ConfirmForm
@@ -50,7 +51,7 @@ def _catalog(account) -> tuple[dict, str]:
         return {}, error.message
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_http_methods(["GET", "POST"])
 def vendor_customer_open(request, pk: int, account_pk: int):
     customer = selectors.customer_get(user=request.user, pk=pk)
@@ -124,7 +125,7 @@ def vendor_customer_status(request, pk: int):
                                               partial="account-status"), context)
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def vendor_customer_edit(request, pk: int):
     account = selectors.vendor_customer_get(user=request.user, pk=pk)
@@ -138,7 +139,7 @@ def vendor_customer_edit(request, pk: int):
                                account_context(request, account, edit_form=form))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_http_methods(["GET", "POST"])
 def vendor_customer_action(request, pk: int, name: str):
     account = selectors.vendor_customer_get(user=request.user, pk=pk)
@@ -176,7 +177,7 @@ def _bounce_warnings(account, domains) -> list[str]:
     return warnings
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_http_methods(["GET", "POST"])
 def vendor_customer_delete(request, pk: int):
     account = selectors.vendor_customer_get(user=request.user, pk=pk)
@@ -201,7 +202,7 @@ def vendor_customer_delete(request, pk: int):
     })
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def vendor_customer_login(request, pk: int):
     """Open the vendor's own panel as the customer through a login token fetched now and never kept."""
@@ -215,7 +216,7 @@ def vendor_customer_login(request, pk: int):
     return HttpResponseRedirect(url)
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def filtered_domain_create(request, pk: int):
     account = selectors.vendor_customer_get(user=request.user, pk=pk)
@@ -230,7 +231,7 @@ def filtered_domain_create(request, pk: int):
                                account_context(request, account, domain_form=form))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def domain_mail_servers(request, pk: int):
     domain = selectors.domain_get(user=request.user, pk=pk)
