@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "provisioning",
     "customers",
     "accounts",
+    "portal",
     "panel",
 ]
 
@@ -110,6 +111,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.middleware.ImpersonationMiddleware",
     "core.audit.AuditContextMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
     "axes.middleware.AxesMiddleware",
@@ -292,5 +294,7 @@ PANEL_URL = os.environ.get("PANEL_URL", "http://127.0.0.1:8000")
 
 # ---- the panel -----------------------------------------------------------------------------
 PAGE_SIZE = 25
+# How long a customer owner's invitation link into the portal stays valid.
+PORTAL_INVITATION_HOURS = int(os.environ.get("PORTAL_INVITATION_HOURS", "72"))
 # Where the demo's vendor accounts point: the sandboxes that `make run` starts.
 SANDBOX_URL = os.environ.get("SANDBOX_URL", "http://127.0.0.1:8100")

@@ -17,5 +17,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("customers.urls")),
     path("", include("provisioning.urls")),
+    path("portal/", include("portal.urls")),
+    path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

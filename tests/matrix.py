@@ -12,6 +12,7 @@ import hashlib
 from decimal import Decimal
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from core.models import AuditEvent
 from customers.models import (
@@ -19,6 +20,7 @@ from customers.models import (
     Customer,
     Domain,
     DomainPackageLink,
+    Invitation,
     Invoice,
     Mailbox,
     Membership,
@@ -43,7 +45,7 @@ from tests.factories import (
 
 # Namespaces whose URLs are checked elsewhere (the admin: tests/panel/test_admin.py) or take no user.
 SKIPPED_NAMESPACES = {"admin"}
-SKIPPED_NAMES = {"login", "logout"}
+SKIPPED_NAMES = {"login", "logout"}  # the console's own sign-in (tests/panel/test_auth.py)
 
 VISITORS = ["anonymous", "staff:admin", "staff:support", "staff:billing", "staff:none", "member:owner",
             "member:admin", "member:viewer", "other:owner"]
@@ -59,7 +61,7 @@ def url_names() -> list[str]:
                 if p.namespace in SKIPPED_NAMESPACES:
                     continue
                 walk(p.url_patterns, f"{prefix}{p.namespace}:" if p.namespace else prefix)
-            elif isinstance(p, URLPattern) and p.name and p.name not in SKIPPED_NAMES:
+            elif isinstance(p, URLPattern) and p.name and (prefix or p.name not in SKIPPED_NAMES):
                 names.append(prefix + p.name)
     walk(get_resolver().url_patterns, "")
     return sorted(set(names))
@@ -68,25 +70,29 @@ def url_names() -> list[str]:
 def build_estate(staff) -> dict:
     """One customer with one of everything a URL can name: domain, mailbox, package, vendor-side
     account, contact, invoice, operation and alert."""
-    customer = CustomerFactory()
+    customer = CustomerFactory(name="Tenant Alpha Holdings")
     account = VendorAccountFactory(kind="synaq")
-    domain = DomainFactory(customer=customer, vendor_account=account)
-    mailbox = MailboxFactory(domain=domain)
+    domain = DomainFactory(customer=customer, vendor_account=account, name="tenant-alpha.example")
+    mailbox = MailboxFactory(domain=domain, local_part="alpha-accounts")
     vendor_customer = VendorCustomerFactory(customer=customer, vendor_account=VendorAccountFactory(kind="rackspace"),
                                             vendor_id="100001")
     package = PackageFactory(vendor_customer=VendorCustomerFactory(customer=customer))
     DomainPackageLink.objects.create(domain=domain, package=package, state="linked")
-    contact = Contact.objects.create(vendor_customer=vendor_customer, name="Pat", email="pat@example.test",
+    contact = Contact.objects.create(vendor_customer=vendor_customer, name="Pat", email="pat@tenant-alpha.example",
                                      phone="+27 21 555 0100", security_question="Pet?", receives_billing=True)
-    invoice = Invoice.objects.create(vendor_customer=vendor_customer, invoice_id="INV-1",
+    invoice = Invoice.objects.create(vendor_customer=vendor_customer, invoice_id="INV-ALPHA-1",
                                      invoice_date=datetime.date(2026, 11, 1), total_due=Decimal("10.00"),
                                      csv_text="Account No,Reference No\n1,2\n")
+    colleague = MembershipFactory(customer=customer, role="viewer", user__username="alpha-colleague")
+    invitation = Invitation.objects.create(customer=customer, email="new@customer.test", role="viewer",
+                                           token_hash="0" * 64, expires_at=timezone.now() + datetime.timedelta(days=1))
     operation = queue_operation(domain, "domain.create", acting_user=staff)
     alert = services.alert_open(kind=AlertKind.DOMAIN_STALE, target_type="domain", target_id=domain.pk,
                                 customer=customer, title="stale")
     return {"customer": customer, "account": account, "domain": domain, "mailbox": mailbox, "package": package,
             "vendor_customer": vendor_customer, "contact": contact, "invoice": invoice, "operation": operation,
-            "alert": alert, "cost_account": VendorAccountFactory(kind="greenview")}
+            "alert": alert, "cost_account": VendorAccountFactory(kind="greenview"),
+            "membership": colleague, "invitation": invitation}
 
 
 def visitors(db_estate) -> dict:
@@ -112,7 +118,7 @@ def fingerprint() -> str:
         AuditEvent.objects.count(), Operation.objects.count(),
         list(Operation.objects.order_by("id").values_list("id", "state")),
         *(list(model.objects.order_by("pk").values()) for model in
-          (Customer, Domain, Mailbox, Package, VendorCustomer, Contact, Membership)),
+          (Customer, Domain, Mailbox, Package, VendorCustomer, Contact, Membership, Invitation)),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

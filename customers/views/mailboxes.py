@@ -24,10 +24,8 @@ from customers.choices import VendorState
 from customers.filters import MAILBOX_SORTS, MailboxFilter
 from customers.forms import ConfirmForm, MailboxDetailsForm, MailboxEditionForm, MailboxPasswordForm
 from customers.views.common import live_context, queue, stop_polling_when_done
-from provisioning import targets
 from provisioning.adapters.base import VendorError
 from provisioning.choices import Capability
-from provisioning.services.reads import vendor_login_url
 
 
 def mailbox_url(mailbox) -> str:
@@ -156,9 +154,8 @@ def mailbox_delete(request, pk: int):
 def mailbox_webmail(request, pk: int):
     """Open webmail as the mailbox through the vendor's one-time token, fetched now, never kept."""
     mailbox = selectors.mailbox_get(user=request.user, pk=pk)
-    ref = targets.get("mailbox").ref_of(mailbox)
     try:
-        url = vendor_login_url(account=mailbox.domain.vendor_account, ref=ref, purpose="webmail")
+        url = services.mailbox_webmail_url(mailbox=mailbox, acting_user=request.user)
     except VendorError as error:
         messages.error(request, f"Webmail could not be opened: {error.message}")
         return redirect_after_post(request, mailbox_url(mailbox))

@@ -24,10 +24,9 @@ from customers.forms_accounts import (
 from customers.services import dns
 from customers.views.common import live_context, queue, stop_polling_when_done
 from provisioning import selectors as provisioning_selectors
-from provisioning import targets
 from provisioning.adapters.base import RateLimited, VendorError
 from provisioning.choices import Capability
-from provisioning.services.reads import vendor_catalog, vendor_login_url, vendor_read
+from provisioning.services.reads import vendor_catalog, vendor_read
 
 
 def account_url(account) -> str:
@@ -208,8 +207,7 @@ def vendor_customer_login(request, pk: int):
     """Open the vendor's own panel as the customer through a login token fetched now and never kept."""
     account = selectors.vendor_customer_get(user=request.user, pk=pk)
     try:
-        url = vendor_login_url(account=account.vendor_account, ref=targets.get("vendor_customer").ref(account.pk),
-                               purpose="control_panel")
+        url = services.vendor_customer_login_url(vendor_customer=account, acting_user=request.user)
     except VendorError as error:
         messages.error(request, f"{account.vendor_account.profile.login_label} failed: {error.message}")
         return redirect_after_post(request, account_url(account))
