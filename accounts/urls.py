@@ -9,6 +9,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("security/", views.security, name="security"),
+    path("lockouts/", views.lockout_list, name="lockout_list"),
+    path("lockouts/lift/", views.lockout_lift, name="lockout_lift"),
     path("password-reset/", auth_views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html", email_template_name="accounts/password_reset_email.txt",
         subject_template_name="accounts/password_reset_subject.txt",

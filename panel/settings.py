@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "provisioning",
     "customers",
     "accounts",
+    "api",
     "portal",
     "panel",
 ]
@@ -213,18 +214,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# django-axes: lock a username+address pair out for 15 minutes after 5 failed logins.
+# django-axes (accounts/throttle.py): a username at one address is locked out for 15 minutes after 5
+# failures; one address after 20 failures across usernames (spraying); one username after 10 across addresses.
+AXES_HANDLER = "accounts.throttle.PanelAxesHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("AXES_USERNAME_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# Behind N reverse proxies, the client's address is the Nth from the right in X-Forwarded-For.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_PROXY_ORDER = "right-most"  # proxies append; only the right-most entries are trustworthy
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+# Behind N reverse proxies, the client's address is the Nth from the right in X-Forwarded-For. One
+# function (core.audit.client_ip) decides it for the audit trail and for axes alike; without a proxy
+# (the default outside production) X-Forwarded-For is ignored, so it cannot be forged.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.axes_client_ip"
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -260,7 +265,9 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if TRUSTED_PROXY_COUNT:
+        # Only a proxy we have may say the request came over HTTPS.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -270,7 +277,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # One-time secrets in URLs (login tokens, invitations, password resets) never reach a log line.
+    "filters": {"redact": {"()": "core.logredact.RedactSecretPaths"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # urllib3 logs request lines at DEBUG, which could carry credentials in query strings.
@@ -294,6 +303,8 @@ PANEL_URL = os.environ.get("PANEL_URL", "http://127.0.0.1:8000")
 
 # ---- the panel -----------------------------------------------------------------------------
 PAGE_SIZE = 25
+# How long a login token minted by the reseller's systems signs its user in (WHMCS uses 60 s too).
+SSO_TOKEN_SECONDS = int(os.environ.get("SSO_TOKEN_SECONDS", "60"))
 # How long a customer owner's invitation link into the portal stays valid.
 PORTAL_INVITATION_HOURS = int(os.environ.get("PORTAL_INVITATION_HOURS", "72"))
 # Where the demo's vendor accounts point: the sandboxes that `make run` starts.

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("provisioning.urls")),
     path("portal/", include("portal.urls")),
     path("account/", include("accounts.urls")),
+    path("", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

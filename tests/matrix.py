@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from api.models import ApiKey
 from core.models import AuditEvent
 from customers.models import (
     Contact,
@@ -92,7 +93,9 @@ def build_estate(staff) -> dict:
     return {"customer": customer, "account": account, "domain": domain, "mailbox": mailbox, "package": package,
             "vendor_customer": vendor_customer, "contact": contact, "invoice": invoice, "operation": operation,
             "alert": alert, "cost_account": VendorAccountFactory(kind="greenview"),
-            "membership": colleague, "invitation": invitation}
+            "membership": colleague, "invitation": invitation,
+            "api_key": ApiKey.objects.create(name="Billing site", selector="0123456789abcdef", secret_hash="0" * 64,
+                                             scopes=["login_tokens:customers"])}
 
 
 def visitors(db_estate) -> dict:
@@ -118,7 +121,7 @@ def fingerprint() -> str:
         AuditEvent.objects.count(), Operation.objects.count(),
         list(Operation.objects.order_by("id").values_list("id", "state")),
         *(list(model.objects.order_by("pk").values()) for model in
-          (Customer, Domain, Mailbox, Package, VendorCustomer, Contact, Membership, Invitation)),
+          (Customer, Domain, Mailbox, Package, VendorCustomer, Contact, Membership, Invitation, ApiKey)),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

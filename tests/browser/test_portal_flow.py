@@ -11,10 +11,10 @@ import pytest
 
 from customers import services
 from customers.models import Invoice, Mailbox, VendorCustomer
+from provisioning.services.reads import vendor_catalog
 from tests.factories import PASSWORD, CustomerFactory, MembershipFactory, StaffFactory
 from tests.vendors.conftest import Drain, account_for
 from tests.vendors.test_synaq import ADDRESS, live_domain
-from provisioning.services.reads import vendor_catalog
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,7 +59,7 @@ def estate(sandbox):
 
 
 def test_an_owner_creates_a_mailbox_opens_webmail_and_downloads_an_invoice(page, live_server, estate):
-    drain, domain = estate["drain"], estate["domain"]
+    drain = estate["drain"]
     portal_sign_in(page, live_server, "olivia")
     assert "harbourbakery.example" in page.inner_text("#domain-table")
     shoot(page, "portal-home")

@@ -76,11 +76,22 @@ STAFF_URLS = {
     "provisioning:alert_detail": (lambda e: [e["alert"].pk], None),
     "provisioning:alert_status": (lambda e: [e["alert"].pk], None),
     "provisioning:alert_acknowledge": (lambda e: [e["alert"].pk], p.SERVICES_CHANGE),
+    "api:key_list": (lambda e: [], p.STAFF_MANAGE),
+    "api:key_create": (lambda e: [], p.STAFF_MANAGE),
+    "api:key_revoke": (lambda e: [e["api_key"].pk], p.STAFF_MANAGE),
+    "accounts:lockout_list": (lambda e: [], p.STAFF_MANAGE),
+    "accounts:lockout_lift": (lambda e: [], p.STAFF_MANAGE),
 }
 
-# Trees with their own matrix (the portal: tests/portal/test_permission_matrix.py; the API and sign-on:
-# tests/api/) are left to it.
-OWN_MATRIX_PREFIXES = ("portal:", "api:", "accounts:")
+# The portal has its own matrix (tests/portal/test_permission_matrix.py). The API, the sign-on landing
+# and the account pages anyone signed in (or no one) may use are tested on their own (tests/api/,
+# tests/accounts/).
+OWN_MATRIX_PREFIXES = ("portal:",)
+OWN_TESTS = {"api:login_token_create", "api:sso_login", "accounts:security", "accounts:password_reset",
+             "accounts:password_reset_done", "accounts:password_reset_confirm", "accounts:password_reset_complete"}
+
+
+STAFF_ARGS = {name: spec[0] for name, spec in STAFF_URLS.items()}
 
 
 def staff_allowed(visitor: str, permission: str | None) -> bool:
@@ -91,7 +102,7 @@ def staff_allowed(visitor: str, permission: str | None) -> bool:
 
 
 def test_every_console_url_is_in_the_matrix():
-    console = {n for n in url_names() if not n.startswith(OWN_MATRIX_PREFIXES)}
+    console = {n for n in url_names() if not n.startswith(OWN_MATRIX_PREFIXES)} - OWN_TESTS
     assert console == set(STAFF_URLS), "say who may use each new URL in STAFF_URLS"
 
 
@@ -121,6 +132,21 @@ def test_a_support_user_cannot_reach_the_admin_or_vendor_credentials(client):
     client.force_login(StaffFactory(staff_role="support"))
     assert client.get("/admin/").status_code == 302  # the admin's own sign-in: not for this role
     assert client.get("/admin/provisioning/vendoraccount/").status_code == 302
+
+
+def test_a_support_user_trying_admin_only_posts_changes_nothing(client, staff):
+    from api.models import ApiKey
+
+    estate = build_estate(staff)
+    client.force_login(StaffFactory(staff_role="support"))
+    before = fingerprint()
+    assert client.post(reverse_with("api:key_create", {"api:key_create": lambda e: []}, estate),
+                       {"name": "Mine", "scopes": ["login_tokens:staff"]}).status_code == 403
+    assert client.post(reverse_with("api:key_revoke", STAFF_ARGS, estate)).status_code == 403
+    assert client.post("/admin/customers/user/add/", {"username": "x", "password1": "a-Long-pass-99",
+                                                       "password2": "a-Long-pass-99"}).status_code == 302
+    assert fingerprint() == before and ApiKey.objects.get().revoked_at is None
+    assert not type(staff).objects.filter(username="x").exists()
 
 
 def test_the_role_table_matches_the_roles_described():
