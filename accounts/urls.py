@@ -9,6 +9,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("security/", views.security, name="security"),
+    path("verify/", views.verify, name="verify"),
     path("lockouts/", views.lockout_list, name="lockout_list"),
     path("lockouts/lift/", views.lockout_lift, name="lockout_lift"),
     path("password-reset/", auth_views.PasswordResetView.as_view(

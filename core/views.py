@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp import user_has_device
 
 from core import permissions
 
@@ -36,12 +37,23 @@ def staff_required(view=None, *, permission: str | None = None):
             return redirect_to_login(request.get_full_path())
         if not request.user.is_reseller_staff:
             raise PermissionDenied("Reseller staff only.")
+        if second_factor_missing(request.user):
+            target = settings.OTP_VERIFY_URL if user_has_device(request.user) else settings.OTP_SETUP_URL
+            url = f"{resolve_url(target)}?{urlencode({'next': request.get_full_path()})}"
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
         if permission is not None:
             permissions.require(request.user, permission)
         return view(request, *args, **kwargs)
 
     wrapper.staff_permission = permission
     return wrapper
+
+
+def second_factor_missing(user) -> bool:
+    """A staff role that requires two factors (``OTP_REQUIRED_ROLES``), in a session not verified by one."""
+    if permissions.staff_role_of(user) not in settings.OTP_REQUIRED_ROLES:
+        return False
+    return not getattr(user, "is_verified", lambda: False)()
 
 
 def filter_param(request, name: str, *, choices=None, max_length: int = 100) -> str:

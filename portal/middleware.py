@@ -7,6 +7,7 @@ from django.utils.functional import SimpleLazyObject
 from customers.models import User
 
 SESSION_IMPERSONATOR = "impersonator_id"
+SESSION_IMPERSONATOR_DEVICE = "impersonator_otp_device"
 
 
 class ImpersonationMiddleware:

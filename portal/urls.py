@@ -3,12 +3,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts.views import PortalSignInView
 from portal.views import billing, domains, home, mailboxes, people
 
 app_name = "portal"
 
 urlpatterns = [
-    path("login/", home.PortalLoginView.as_view(), name="login"),
+    path("login/", PortalSignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="portal:login"), name="logout"),
     path("", home.home, name="home"),
     path("activity/", home.activity, name="activity"),

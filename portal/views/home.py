@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
-from django.urls import reverse
-
-from accounts.forms import SignInForm
 from core import permissions
 from core.views import paginate, render_page
 from customers import selectors
 from portal.views.common import portal_required
-
-
-class PortalLoginView(auth_views.LoginView):
-    """The portal's own sign-in page (the same accounts and throttling as the console's)."""
-
-    template_name = "portal/login.html"
-    authentication_form = SignInForm
-    redirect_authenticated_user = True
-
-    def get_default_redirect_url(self):
-        return reverse("portal:home")
 
 
 @portal_required

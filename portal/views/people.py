@@ -10,13 +10,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.models import Device
 
 from core import permissions
 from core.views import apply_service_errors, redirect_after_post, render_page, staff_required
 from customers import selectors, services
 from customers.models import User
 from portal.forms import AcceptForm, InviteForm, RoleForm
-from portal.middleware import SESSION_IMPERSONATOR
+from portal.middleware import SESSION_IMPERSONATOR, SESSION_IMPERSONATOR_DEVICE
 from portal.views.common import SESSION_CUSTOMER, portal_required
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -119,8 +121,11 @@ def impersonate_start(request, customer_pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect_after_post(request, reverse("customers:customer_detail", args=[customer.pk]))
+    device = getattr(staff, "otp_device", None)
     login(request, user, backend=BACKEND)  # a new session: nothing of the staff's carries over
     request.session[SESSION_IMPERSONATOR] = staff.pk
+    # The staff member's second factor, so going back needs no new code.
+    request.session[SESSION_IMPERSONATOR_DEVICE] = device.persistent_id if device is not None else ""
     request.session[SESSION_CUSTOMER] = customer.pk
     return redirect_after_post(request, reverse("portal:home"))
 
@@ -134,6 +139,10 @@ def impersonate_stop(request):
         raise PermissionDenied("No impersonation to end.")
     customer = selectors.portal_customer(user=request.user, pk=request.session.get(SESSION_CUSTOMER))
     services.impersonation_stop(customer=customer, user=request.user, impersonator=staff)
+    device_id = request.session.get(SESSION_IMPERSONATOR_DEVICE) or ""
     login(request, staff, backend=BACKEND)
+    device = Device.from_persistent_id(device_id) if device_id else None
+    if device is not None and device.user_id == staff.pk:
+        otp_login(request, device)
     return redirect_after_post(request, reverse("customers:customer_detail", args=[customer.pk]) if customer
                                else reverse("dashboard"))
