@@ -35,6 +35,10 @@ class SignInView(auth_views.LoginView):
     home = "dashboard"
 
     def get_default_redirect_url(self):
+        """Staff to the console, a customer's user to their portal (whichever page they signed in on)."""
+        user = self.request.user
+        if user.is_authenticated:
+            return resolve_url("dashboard" if user.is_reseller_staff else "portal:home")
         return resolve_url(self.home)
 
     def form_valid(self, form):
@@ -42,7 +46,7 @@ class SignInView(auth_views.LoginView):
         if not twofactor.has_two_factor(user):
             return super().form_valid(form)
         self.request.session[PENDING] = {"user": user.pk, "backend": user.backend, "at": time.time(), "tries": 0,
-                                         "next": self.get_redirect_url() or self.get_default_redirect_url()}
+                                         "next": self.get_redirect_url()}
         return redirect("accounts:verify")
 
 
@@ -70,9 +74,9 @@ def verify(request):
         user, pending = request.user, None
     else:
         request.session.pop(PENDING, None)
-        return redirect(settings_login(request))
+        return redirect("login")
     if user is None:
-        return redirect(settings_login(request))
+        return redirect("login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = twofactor.verify(user, form.cleaned_data["code"])
@@ -81,23 +85,22 @@ def verify(request):
                 del request.session[PENDING]
                 user.otp_device = device  # django-otp marks the new session verified on login
                 login(request, user, backend=pending["backend"])
-                return redirect(_safe(request, pending["next"], reverse("dashboard")))
+                return redirect(_safe(request, pending["next"], _home(user)))
             otp_login(request, device)
-            return redirect(_safe(request, request.GET.get("next", ""), reverse("dashboard") if user.is_staff
-                                  else reverse("portal:home")))
+            return redirect(_safe(request, request.GET.get("next", ""), _home(user)))
         form.add_error("code", "That code is not right (or was used already). Try the next one.")
         if pending:
             pending["tries"] += 1
             if pending["tries"] >= PENDING_TRIES:
                 del request.session[PENDING]
                 messages.error(request, "Too many wrong codes: sign in again.")
-                return redirect(settings_login(request))
+                return redirect("login")
             request.session[PENDING] = pending
     return render(request, "accounts/verify.html", {"form": form})
 
 
-def settings_login(request) -> str:
-    return reverse("login")
+def _home(user) -> str:
+    return reverse("dashboard") if user.is_reseller_staff else reverse("portal:home")
 
 
 @login_required
@@ -109,7 +112,7 @@ def security(request):
     user = request.user
     required = twofactor.required_for(user)
     context = {"enabled": twofactor.has_two_factor(user), "required": required, "codes": None, "form": CodeForm(),
-               "home": reverse("dashboard") if user.is_reseller_staff else reverse("portal:home")}
+               "home": _home(user)}
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "begin":
         twofactor.totp_begin(user)

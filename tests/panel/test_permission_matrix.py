@@ -87,8 +87,9 @@ STAFF_URLS = {
 # and the account pages anyone signed in (or no one) may use are tested on their own (tests/api/,
 # tests/accounts/).
 OWN_MATRIX_PREFIXES = ("portal:",)
-OWN_TESTS = {"api:login_token_create", "api:sso_login", "accounts:security", "accounts:password_reset",
-             "accounts:password_reset_done", "accounts:password_reset_confirm", "accounts:password_reset_complete"}
+OWN_TESTS = {"api:login_token_create", "api:sso_login", "accounts:security", "accounts:verify",
+             "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
+             "accounts:password_reset_complete"}
 
 
 STAFF_ARGS = {name: spec[0] for name, spec in STAFF_URLS.items()}
