@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install bench migrate sandbox clean help
+.PHONY: run test lint install bench migrate sandbox clean help screenshots chaos
 
 help:
 	@echo "make run    - install, migrate, load demo data and start web, worker, beat and sandboxes"
@@ -45,8 +45,17 @@ bench: install
 	  export DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/panel} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0}; fi; \
 	PANEL_ENV=test $(BIN)/python -m pytest benchmarks -q -s -p no:randomly
 
+# The pictures in docs/screenshots/: the accessibility walk saves them as it goes.
+screenshots: install
+	PANEL_ENV=test PANEL_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:randomly \
+	  tests/browser/test_accessibility.py -k every_staff_page
+
 sandbox: install
 	$(BIN)/python -m sandbox
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+# The chaos run (not part of `make test`): make run's processes under faults, kills and a Redis restart.
+chaos: install
+	$(BIN)/python -m benchmarks.chaos $(CHAOS_ARGS)

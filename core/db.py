@@ -37,7 +37,8 @@ COUNT_CAP = 10_000
 def cheap_count(queryset: models.QuerySet, *, whole_table: bool = False, cap: int = COUNT_CAP) -> Count:
     """Count at most ``cap`` rows; beyond it, PostgreSQL's statistics estimate a whole table's size
     (``whole_table``), else the count says "10,000+". Its cost does not grow with the table."""
-    bounded = queryset.order_by()[: cap + 1].count()
+    # Only the keys: a list's annotations (per-row counts) cost nothing to a count.
+    bounded = queryset.order_by().values("pk")[: cap + 1].count()
     if bounded <= cap:
         return Count(bounded)
     if whole_table and connection.vendor == "postgresql":

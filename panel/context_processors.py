@@ -14,5 +14,5 @@ def alerts(request) -> dict:
     # Lazy: pages that never show the badge or the banner never query for them.
     return {
         "alert_counts": SimpleLazyObject(lambda: selectors.alert_counts(user=user)),
-        "high_alerts": SimpleLazyObject(lambda: selectors.with_targets(selectors.high_alerts(user=user))),
+        "high_alerts": SimpleLazyObject(lambda: selectors.high_alerts(user=user)),
     }

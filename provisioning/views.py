@@ -143,5 +143,5 @@ def alert_badge(request):
 @staff_required
 def alert_banner(request):
     """The high-priority banner at the top of every staff page; polled by every staff page."""
-    high = selectors.with_targets(selectors.high_alerts(user=request.user))
+    high = selectors.high_alerts(user=request.user)
     return render(request, "base.html#alert-banner", {"high_alerts": high})

@@ -352,6 +352,11 @@ class Sandbox(VendorSandbox):
             "account_domain_refs": [domains[0]["ref"], domains[-1]["ref"]] if n_domains else [],
         }
 
+    def keys(self) -> dict[str, list[str]]:
+        """Account domains by name, mailboxes by address."""
+        return {"domains": [d["domainName"] for d in self.domains.values()],
+                "mailboxes": [f"{user}@{d['domainName']}" for d in self.domains.values() for user in d["mailboxes"]]}
+
     def stats(self) -> dict[str, Any]:
         """Counts of holders, domains (active or not), mailboxes (by status), tokens and emails sent."""
         mailboxes = pending = active_domains = 0

@@ -291,6 +291,11 @@ class VendorSandbox:
         """Add a large estate (``customers``, ``domains``, ``mailboxes``...); returns a summary."""
         raise NotImplementedError
 
+    def keys(self) -> dict[str, list[str]]:
+        """The natural key of every object the vendor holds, by type, for the control surface: a
+        harness in another process counts duplicates (a key held twice) and finds what is missing."""
+        return {}
+
     def stats(self) -> dict[str, Any]:
         """Counts of what the vendor holds, for the control surface."""
         return {}
@@ -514,6 +519,8 @@ class SandboxApp:
     def _vendor_control(self, vendor: VendorSandbox, what: str, method: str, body: dict) -> Response:
         if what == "stats":
             return json_response({"name": vendor.name, **vendor.stats()})
+        if what == "keys":
+            return json_response(vendor.keys())
         if what == "counters":
             if method == "DELETE":
                 vendor.counters.clear()

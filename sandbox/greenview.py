@@ -415,6 +415,11 @@ class Sandbox(VendorSandbox):
         return {"clients_added": n_clients, "domains_added": n_domains,
                 "user_count_added": sum(c["user_count"] for c in new_clients), **self.stats()}
 
+    def keys(self) -> dict[str, list[str]]:
+        """Clients by name, domains by name (a domain belongs to one client)."""
+        return {"clients": [c["name"] or "" for c in self.clients.values()],
+                "domains": [name for c in self.clients.values() for name in c["domains"]]}
+
     def stats(self) -> dict[str, Any]:
         """Counts of clients, domains (by status), resellers, open captchas and live auth tokens."""
         by_status: dict[str, int] = {}

@@ -468,6 +468,11 @@ class Sandbox(VendorSandbox):
             "mailbox_password": SEED_PASSWORD,
         }
 
+    def keys(self) -> dict[str, list[str]]:
+        """Domains by name, mailboxes (and Exchange mailboxes) by address."""
+        return {"domains": list(self.domains),
+                "mailboxes": [f"{user}@{name}" for name, d in self.domains.items() for user in d["mailboxes"]]}
+
     def stats(self) -> dict[str, Any]:
         mailboxes = exchange = contacts = 0
         for d in self.domains.values():

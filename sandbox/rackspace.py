@@ -289,6 +289,12 @@ class Sandbox(VendorSandbox):
             },
         }
 
+    def keys(self) -> dict[str, list[str]]:
+        """Customers by reference number, contacts by customer and e-mail."""
+        return {"customers": [c.get("referenceNumber") or "" for c in self.customers.values()],
+                "contacts": [f"{account}:{c['Email']}" for account, contacts in self.contacts.items()
+                             for c in contacts.values()]}
+
     def stats(self) -> dict[str, Any]:
         """Counts of customers, contacts, invoices and live login tokens."""
         return {

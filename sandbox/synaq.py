@@ -457,6 +457,14 @@ class Sandbox(VendorSandbox):
         """No rate limit is documented; a throttling proxy in front would answer 429."""
         return self.error(429, "Too Many Requests")
 
+    def keys(self) -> dict[str, list[str]]:
+        """Companies by client reference, packages by company, domains by name, mailboxes by address."""
+        seeded = set(self.seeded.values())
+        return {"companies": [ou["client_ref"] for ou in self.ous.values() if ou.get("client_ref")],
+                "packages": [p["ou_guid"] for p in self.packages.values() if p["ou_guid"] not in seeded],
+                "domains": [d["domain_name"] for d in self.domains.values()],
+                "mailboxes": [m["email"] for m in self.mailboxes.values()]}
+
     def stats(self) -> dict[str, Any]:
         """Counts of what the sandbox holds."""
         pending = sum(1 for a in self.actions.values() if a["state"] in ("new", "pending"))

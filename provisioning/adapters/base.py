@@ -78,7 +78,15 @@ class RateLimited(ThrottledError):
 
 
 class NotReady(TransientError):
-    """Something this step needs is not there yet (a prerequisite's vendor id): wait, do not count it."""
+    """Something this step needs is not there yet (a prerequisite's vendor id): wait, do not count it.
+
+    ``waits_for`` names the local object, ``(target_type, pk)``, whose vendor id is missing: while an
+    open operation may still give it one the step waits; once none can, the step fails.
+    """
+
+    def __init__(self, message: str, *, waits_for: tuple[str, int] | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.waits_for = waits_for
 
 
 class AuthError(VendorError):

@@ -101,13 +101,13 @@ class Context:
             raise NotReady(f"No {target_type} given.")
         ref = targets.get(target_type).ref(pk)
         if ref is None:
-            raise NotReady(f"The {target_type} #{pk} no longer exists here.")
+            raise NotReady(f"The {target_type} #{pk} no longer exists here.", waits_for=(target_type, pk))
         return ref
 
     def vendor_id_of(self, target_type: str, pk: int | None) -> str:
         ref = self.ref(target_type, pk)
         if not ref.vendor_id:
-            raise NotReady(f"{ref.label} is not at the vendor yet.")
+            raise NotReady(f"{ref.label} is not at the vendor yet.", waits_for=(target_type, pk))
         return ref.vendor_id
 
     def find(self, target_type: str, vendor_id: str) -> int | None:

@@ -337,9 +337,25 @@ def _apply_outcome(operation: Operation, outcome: Outcome, ctx: Context) -> tupl
         return AttemptOutcome.PROGRESS, outcome.message or "Step done; the next follows."
 
 
+def _never_ready(operation: Operation, error: NotReady) -> bool:
+    """Whether what the step waits for can no longer come: no open operation may give the object
+    it needs a vendor id (its creation failed or was cancelled, or the object is gone)."""
+    if error.waits_for is None:
+        return False
+    target_type, pk = error.waits_for
+    return not (Operation.objects.filter(target_type=target_type, target_id=pk, state__in=OPEN_OPERATION_STATES)
+                .exclude(pk=operation.pk).exists())
+
+
 def _apply_error(operation: Operation, error: VendorError, ctx: Context) -> tuple[str, str]:
     now = timezone.now()
     polling_step = operation.state == OperationState.POLLING
+    if isinstance(error, NotReady) and _never_ready(operation, error):
+        with transaction.atomic():
+            operation_fail(operation=operation, message=f"Not sent: {error.message.rstrip('.')}, and nothing "
+                           "queued will put it there (its own change failed or was cancelled). Retry that change "
+                           "first, then this one.", progress=ctx.progress)
+        return AttemptOutcome.FAILED, error.message
     if isinstance(error, (RateLimited, NotReady)):
         # Held back before anything was sent: a wait, not an attempt.
         counter = "polls" if polling_step else "attempts"

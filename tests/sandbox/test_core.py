@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 from werkzeug.routing import Rule
 
@@ -149,3 +150,20 @@ def test_reset_forgets_faults_and_state():
 def test_unknown_fault_kind_is_a_400():
     with toy() as sb:
         assert requests.post(sb.url + "/_sandbox/toy/faults", json={"kind": "nope"}, timeout=5).status_code == 400
+
+
+@pytest.mark.parametrize("vendor, kinds", [
+    ("synaq", {"companies", "packages", "domains", "mailboxes"}), ("greenview", {"clients", "domains"}),
+    ("rackspace", {"customers", "contacts"}), ("hostway", {"domains", "mailboxes"}),
+    ("basekit", {"domains", "mailboxes"}),
+])
+def test_the_control_surface_lists_every_objects_natural_key(sandbox, vendor, kinds):
+    keys = requests.get(f"{sandbox.url}/_sandbox/{vendor}/keys", timeout=10).json()
+    assert set(keys) == kinds and all(isinstance(v, list) for v in keys.values())
+
+
+def test_the_keys_show_a_domain_the_vendor_now_holds(sandbox):
+    greenview = sandbox.vendor("greenview")
+    greenview._add_client(None, "pkg", 1, "a@b.example", "Keys Ltd", [("keys.example", ["mx.keys.example"])])
+    keys = requests.get(f"{sandbox.url}/_sandbox/greenview/keys", timeout=10).json()
+    assert "Keys Ltd" in keys["clients"] and keys["domains"].count("keys.example") == 1

@@ -288,6 +288,34 @@ def test_a_lost_answer_to_a_domain_create_adopts_it_instead_of_creating_a_second
     assert domain.vendor_state == "active" and domain.vendor_id in synaq.domains
 
 
+def test_a_domain_whose_provision_failed_while_the_answer_was_lost_is_provisioned_again(
+        synaq, account, customer, catalog, staffer, drain):
+    package = order(customer, account, catalog, staffer)
+    drain()
+    synaq.faults.add(kind="drop_after", next=1, method="POST", path="/domains")
+    synaq.faults.add(kind="action_error", next=1, action="Provision")
+    domain = services.domain_create(customer=customer, vendor_account=account, name="twice.example", package=package,
+                                    provision_now=True, catalog=catalog, acting_user=staffer)
+    drain()
+    _ops_ok()
+    domain.refresh_from_db()
+    assert sum(1 for d in synaq.domains.values() if d["domain_name"] == "twice.example") == 1
+    assert domain.vendor_state == "active" == synaq._domain_state(vendor_domain(synaq, domain))
+
+
+def test_a_change_queued_behind_a_failed_mailbox_create_fails_instead_of_waiting_for_ever(synaq, domain, staffer,
+                                                                                        drain):
+    synaq.faults.add(kind="status", status=422, next=1, method="POST", path="mailboxes")
+    mailbox = services.mailbox_create(domain=domain, local_part="never", password="Secret-pass-123",
+                                      edition="SYN-CMS-BASIC-02", acting_user=staffer)
+    services.mailbox_change_edition(mailbox=mailbox, edition="SYN-CM-PREM-25-ARCH", acting_user=staffer)
+    drain()
+    change = Operation.objects.get(kind="mailbox.change_edition")
+    assert change.state == "failed" and "nothing queued will put it there" in change.last_error
+    assert Alert.objects.filter(operation=change).exists()
+    assert not any(m["email"] == "never@acme-trading.example" for m in synaq.mailboxes.values())
+
+
 def test_a_domain_synaq_holds_under_another_organisation_is_refused_on_its_field(account, customer, catalog, staffer,
                                                                                  drain):
     package = order(customer, account, catalog, staffer)

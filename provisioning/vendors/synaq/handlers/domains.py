@@ -79,7 +79,9 @@ class DomainCreateHandler(SynaqHandler):
         if state == "pending":
             return Outcome.polling(f"{API}/domains/{guid}.json", "Provision", facts=facts,
                                    message="Found at SYNAQ already, being provisioned; following it.")
-        if p.provision_now and state == "inactive":
+        # "failed": its Provision failed while our answer was lost; a failed domain may be provisioned
+        # again (as a failed mailbox may), and whatever that action ends in is then seen and followed.
+        if p.provision_now and state in ("inactive", "failed"):
             location = ctx.client.action("domains", guid, "Provision")
             return Outcome.polling(location, "Provision", facts=facts, message="Found at SYNAQ; provisioning it.")
         return domain_outcome(ctx, data, message="Found at SYNAQ already (an earlier attempt created it); adopted.",
