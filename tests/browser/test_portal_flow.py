@@ -98,3 +98,29 @@ def test_a_user_of_another_customer_reaches_none_of_it(page, live_server, estate
     for path in (f"/portal/domains/{estate['domain'].pk}/", f"/portal/invoices/{invoice.pk}/csv/"):
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 404, path
+
+
+def test_every_portal_page_passes_axe_and_fits_a_phone(page, live_server, estate):
+    from customers.models import VendorCustomer
+    from tests.browser.test_accessibility import _blocking_violations, _sideways_scroll
+
+    customer, domain = estate["customer"], estate["domain"]
+    mailbox = Mailbox.objects.create(domain=domain, local_part="hello", first_name="Hello", vendor_state="active")
+    account = VendorCustomer.objects.get(customer=customer, vendor_account__kind="rackspace")
+    invoice = Invoice.objects.get(invoice_id="123")
+    pages = ["/portal/", f"/portal/domains/{domain.pk}/", "/portal/mailboxes/", f"/portal/mailboxes/{mailbox.pk}/",
+             "/portal/billing/", f"/portal/invoices/{invoice.pk}/", f"/portal/accounts/{account.pk}/",
+             "/portal/users/", "/portal/activity/", "/account/security/"]
+    portal_sign_in(page, live_server, "olivia")
+    problems = []
+    for width in (1400, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in pages:
+            page.goto(f"{live_server.url}{path}")
+            page.wait_for_load_state("networkidle")
+            if page.locator("h1").count() != 1:
+                problems.append(f"{path} at {width}px: {page.locator('h1').count()} h1 elements")
+            problems += [f"{path} at {width}px: {v}" for v in _blocking_violations(page)]
+            if width == 390 and (overflow := _sideways_scroll(page)) > 0:
+                problems.append(f"{path} at {width}px scrolls sideways by {overflow}px")
+    assert not problems, "\n".join(problems)
