@@ -8,4 +8,4 @@ COPY . .
 RUN useradd --create-home panel && mkdir -p /app/var /app/staticfiles && chown -R panel /app/var /app/staticfiles
 USER panel
 EXPOSE 8000
-CMD ["gunicorn", "panel.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "panel.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--logger-class", "panel.gunicorn_logging.RedactingLogger"]

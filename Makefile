@@ -49,6 +49,8 @@ bench: install
 screenshots: install
 	PANEL_ENV=test PANEL_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:randomly \
 	  tests/browser/test_accessibility.py -k every_staff_page
+	PANEL_ENV=test PANEL_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:randomly \
+	  tests/browser/test_portal_flow.py tests/browser/test_sso_flow.py -k "owner_creates or impersonates"
 
 sandbox: install
 	$(BIN)/python -m sandbox

@@ -13,14 +13,20 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp import user_has_device
+
+from core import permissions
 
 
-def staff_required(view):
-    """Signed-in reseller staff only; anyone else signed in is refused.
+def staff_required(view=None, *, permission: str | None = None):
+    """Signed-in reseller staff with a role only (``permission`` too, when given); anyone else signed in
+    is refused with 403. ``@staff_required`` or ``@staff_required(permission=SERVICES_CHANGE)``.
 
     An HTMX request from a browser whose session ended (the alert badge's poll, say) gets a client
     redirect to the sign-in page, so HTMX navigates there instead of swapping it into a fragment.
     """
+    if view is None:
+        return lambda v: staff_required(v, permission=permission)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -31,9 +37,23 @@ def staff_required(view):
             return redirect_to_login(request.get_full_path())
         if not request.user.is_reseller_staff:
             raise PermissionDenied("Reseller staff only.")
+        if second_factor_missing(request.user):
+            target = settings.OTP_VERIFY_URL if user_has_device(request.user) else settings.OTP_SETUP_URL
+            url = f"{resolve_url(target)}?{urlencode({'next': request.get_full_path()})}"
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        if permission is not None:
+            permissions.require(request.user, permission)
         return view(request, *args, **kwargs)
 
+    wrapper.staff_permission = permission
     return wrapper
+
+
+def second_factor_missing(user) -> bool:
+    """A staff role that requires two factors (``OTP_REQUIRED_ROLES``), in a session not verified by one."""
+    if permissions.staff_role_of(user) not in settings.OTP_REQUIRED_ROLES:
+        return False
+    return not getattr(user, "is_verified", lambda: False)()
 
 
 def filter_param(request, name: str, *, choices=None, max_length: int = 100) -> str:

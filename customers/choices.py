@@ -28,10 +28,9 @@ class StaffRole(models.TextChoices):
 class MembershipRole(models.TextChoices):
     """What a customer's own user may do in the self-service portal."""
 
-    OWNER = "owner", "Owner"
-    ADMIN = "admin", "Administrator"
-    BILLING = "billing", "Billing contact"
-    USER = "user", "User"
+    OWNER = "owner", "Owner"        # everything, and the customer's users
+    ADMIN = "admin", "Administrator"  # services, not users
+    VIEWER = "viewer", "Viewer"      # read only
 
 
 class RequestedState(Coloured, models.TextChoices):

@@ -9,16 +9,20 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from core.db import cheap_count
+from core.models import AuditEvent
 from customers.choices import LIVE_STATES, VendorState
 from customers.models import (
     Contact,
     Customer,
     Domain,
     DomainPackageLink,
+    Invitation,
     Invoice,
     Mailbox,
+    Membership,
     MonthlyCost,
     Package,
     UsageReport,
@@ -34,6 +38,11 @@ def _count_of(model, fk: str) -> Coalesce:
     """A correlated count, computed only for the rows of the page shown (not a GROUP BY of all)."""
     counted = model.objects.filter(**{fk: OuterRef("pk")}).order_by().values(fk).annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _within(qs: QuerySet, customer: Customer | None, path: str) -> QuerySet:
+    """Narrowed to one customer (the portal's): another customer's object is then not found at all."""
+    return qs if customer is None else qs.filter(**{path: customer})
 
 
 def _customers_for(user) -> QuerySet:
@@ -88,8 +97,9 @@ def domain_list(*, user, search: str = "", customer: Customer | None = None, ven
     return qs.annotate(mailbox_count=_count_of(Mailbox, "domain")).order_by("name")
 
 
-def domain_get(*, user, pk: int) -> Domain:
-    return get_object_or_404(_domains_for(user), pk=pk)
+def domain_get(*, user, pk: int, customer: Customer | None = None) -> Domain:
+    """The domain if ``user`` may see it (and, given ``customer``, only if it is that customer's); else 404."""
+    return get_object_or_404(_within(_domains_for(user), customer, "customer"), pk=pk)
 
 
 def mailbox_list(*, user, search: str = "", domain: Domain | None = None, vendor_state: str = "") -> QuerySet:
@@ -107,8 +117,8 @@ def mailbox_list(*, user, search: str = "", domain: Domain | None = None, vendor
     return qs.order_by("domain__name", "local_part")
 
 
-def mailbox_get(*, user, pk: int) -> Mailbox:
-    return get_object_or_404(_mailboxes_for(user), pk=pk)
+def mailbox_get(*, user, pk: int, customer: Customer | None = None) -> Mailbox:
+    return get_object_or_404(_within(_mailboxes_for(user), customer, "domain__customer"), pk=pk)
 
 
 def _packages_for(user) -> QuerySet:
@@ -172,8 +182,8 @@ def _vendor_customers_for(user) -> QuerySet:
     return qs.filter(customer__memberships__user=user)
 
 
-def vendor_customer_get(*, user, pk: int) -> VendorCustomer:
-    return get_object_or_404(_vendor_customers_for(user), pk=pk)
+def vendor_customer_get(*, user, pk: int, customer: Customer | None = None) -> VendorCustomer:
+    return get_object_or_404(_within(_vendor_customers_for(user), customer, "customer"), pk=pk)
 
 
 def vendor_customer_domains(*, vendor_customer: VendorCustomer) -> QuerySet:
@@ -184,24 +194,24 @@ def contacts_of(*, vendor_customer: VendorCustomer) -> QuerySet:
     return Contact.objects.filter(vendor_customer=vendor_customer).order_by("name", "id")
 
 
-def contact_get(*, user, pk: int) -> Contact:
+def contact_get(*, user, pk: int, customer: Customer | None = None) -> Contact:
     qs = Contact.objects.select_related("vendor_customer__customer", "vendor_customer__vendor_account").defer(
         f"vendor_customer__{_SECRET}")
     if not user.is_reseller_staff:
         qs = qs.filter(vendor_customer__customer__memberships__user=user)
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(_within(qs, customer, "vendor_customer__customer"), pk=pk)
 
 
 def invoices_of(*, vendor_customer: VendorCustomer) -> QuerySet:
     return Invoice.objects.filter(vendor_customer=vendor_customer).order_by("-invoice_date", "-id")
 
 
-def invoice_get(*, user, pk: int) -> Invoice:
+def invoice_get(*, user, pk: int, customer: Customer | None = None) -> Invoice:
     qs = Invoice.objects.select_related("vendor_customer__customer", "vendor_customer__vendor_account").defer(
         f"vendor_customer__{_SECRET}")
     if not user.is_reseller_staff:
         qs = qs.filter(vendor_customer__customer__memberships__user=user)
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(_within(qs, customer, "vendor_customer__customer"), pk=pk)
 
 
 def monthly_costs(*, user, vendor_customer: VendorCustomer | None = None, month=None) -> QuerySet:
@@ -216,9 +226,43 @@ def monthly_costs(*, user, vendor_customer: VendorCustomer | None = None, month=
     return qs.order_by("-month", "vendor_customer__customer__name")
 
 
-def invoice_list(*, user) -> QuerySet:
+def invoice_list(*, user, customer: Customer | None = None) -> QuerySet:
     qs = Invoice.objects.select_related("vendor_customer__customer", "vendor_customer__vendor_account").defer(
         f"vendor_customer__{_SECRET}", "csv_text")
     if not user.is_reseller_staff:
         qs = qs.filter(vendor_customer__customer__memberships__user=user)
-    return qs.order_by("-invoice_date", "-id")
+    return _within(qs, customer, "vendor_customer__customer").order_by("-invoice_date", "-id")
+
+
+def portal_customer(*, user, pk: int | None = None) -> Customer | None:
+    """The customer whose portal ``user`` works in: their membership's (the one named by ``pk`` when they
+    belong to several); None if they belong to none."""
+    qs = Customer.objects.filter(memberships__user=user, memberships__user__is_active=True).order_by("name", "id")
+    if pk is not None:
+        found = qs.filter(pk=pk).first()
+        if found is not None:
+            return found
+    return qs.first()
+
+
+def members_of(*, customer: Customer) -> QuerySet:
+    return Membership.objects.filter(customer=customer).select_related("user").order_by("user__username")
+
+
+def membership_get(*, customer: Customer, pk: int) -> Membership:
+    return get_object_or_404(Membership.objects.select_related("user", "customer"), customer=customer, pk=pk)
+
+
+def open_invitations(*, customer: Customer) -> QuerySet:
+    return Invitation.objects.filter(customer=customer, accepted_at__isnull=True, revoked_at__isnull=True,
+                                     expires_at__gt=timezone.now()).order_by("-created_at")
+
+
+def invitation_of(*, customer: Customer, pk: int) -> Invitation:
+    return get_object_or_404(Invitation, customer=customer, pk=pk)
+
+
+def activity_of(*, customer: Customer) -> QuerySet:
+    """The customer's activity log: every audited change to their services, by whom (and on whose behalf)."""
+    return (AuditEvent.objects.filter(customer=customer).select_related("actor", "impersonator")
+            .order_by("-at", "-id"))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class PanelConfig(AppConfig):
@@ -6,3 +7,10 @@ class PanelConfig(AppConfig):
 
     name = "panel"
     verbose_name = "Panel"
+
+
+class PanelAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the panel's site (administrators only, two factors where required)."""
+
+    default = False  # panel's own app config stays the default for "panel"
+    default_site = "panel.admin_site.PanelAdminSite"

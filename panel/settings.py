@@ -22,11 +22,23 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PANEL_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# var/ holds the SQLite database, generated secrets and the broker's messages: the owner's alone. Files the
+# panel makes there are created owner-only too (SQLite's -wal and -shm files copy the database's mode).
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_uid == os.getuid():
+    VAR_DIR.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path`` readable and writable by the owner only (or tighten it if it exists)."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    if path.stat().st_uid == os.getuid():
+        path.chmod(0o600)
 
 # Under pytest the default is "test", so a bare `pytest` never touches the development database.
 PANEL_ENV = os.environ.get("PANEL_ENV") or ("test" if "pytest" in sys.modules else "development")
@@ -51,9 +63,9 @@ def _secret(name: str, generate) -> str:
     if PRODUCTION:
         raise ImproperlyConfigured(f"{name} must be set in production")
     path = VAR_DIR / f"{name.lower()}.txt"
-    if not path.exists():
+    if not path.exists() or not path.read_text().strip():
+        _private_file(path)
         path.write_text(generate())
-        path.chmod(0o600)
     return path.read_text().strip()
 
 
@@ -64,6 +76,12 @@ def _fernet_key() -> str:
 
 
 SECRET_KEY = _secret("SECRET_KEY", lambda: secrets.token_urlsafe(64))
+# Production refuses a key anyone could guess: short, Django's insecure template, or a placeholder.
+WEAK_SECRET_KEYS = {"changeme", "change-me", "secret", "django-insecure", "your-secret-key", "dev", "development"}
+if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 10 or SECRET_KEY.startswith("django-insecure")
+                   or SECRET_KEY.strip().lower() in WEAK_SECRET_KEYS):
+    raise ImproperlyConfigured("SECRET_KEY is too weak for production: use 50 or more random characters "
+                               "(python -c 'import secrets; print(secrets.token_urlsafe(64))')")
 # Comma-separated Fernet keys; the first encrypts, all decrypt (key rotation).
 FIELD_ENCRYPTION_KEYS = [k.strip() for k in _secret("FIELD_ENCRYPTION_KEY", _fernet_key).split(",") if k.strip()]
 
@@ -75,12 +93,14 @@ if PRODUCTION:
     if not os.environ.get("ALLOWED_HOSTS"):
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production")
     ALLOWED_HOSTS = [h.strip() for h in os.environ["ALLOWED_HOSTS"].split(",") if h.strip()]
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must name the panel's hosts in production, not * or nothing")
 else:
     ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "panel.apps.PanelAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -92,10 +112,16 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_countries",
     "core",
     "provisioning",
     "customers",
+    "accounts",
+    "api",
+    "portal",
     "panel",
 ]
 
@@ -106,10 +132,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.middleware.ImpersonationMiddleware",
     "core.audit.AuditContextMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -144,6 +173,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    if not TESTING:
+        _private_file(Path(DATABASES["default"]["NAME"]))
     # A file, not memory, so a real Celery worker process in the tests sees the same rows.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-panel.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -159,7 +190,7 @@ else:
     # Kombu's file-system transport: a real broker between processes that needs no server.
     # Tests get their own folder, so a `make run` worker never takes a test's messages.
     _broker_dir = VAR_DIR / ("celery-broker-test" if TESTING else "celery-broker")
-    (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)
+    (_broker_dir / "processed").mkdir(mode=0o700, parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://localhost/"  # the host is ignored; naming it stops a kombu warning
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
@@ -210,18 +241,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# django-axes: lock a username+address pair out for 15 minutes after 5 failed logins.
+# django-axes (accounts/throttle.py): a username at one address is locked out for 15 minutes after 5
+# failures; one address after 20 failures across usernames (spraying); one username after 10 across addresses.
+AXES_HANDLER = "accounts.throttle.PanelAxesHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("AXES_USERNAME_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# Behind N reverse proxies, the client's address is the Nth from the right in X-Forwarded-For.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_PROXY_ORDER = "right-most"  # proxies append; only the right-most entries are trustworthy
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+# Behind N reverse proxies, the client's address is the Nth from the right in X-Forwarded-For. One
+# function (core.audit.client_ip) decides it for the audit trail and for axes alike; without a proxy
+# (the default outside production) X-Forwarded-For is ignored, so it cannot be forged.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.axes_client_ip"
+# Two factors (django-otp): required for these staff roles, optional for everyone else. Tests turn the
+# requirement on where they test it (tests/accounts/), so the other tests can sign staff in plainly.
+OTP_REQUIRED_ROLES = [r.strip() for r in os.environ.get("OTP_REQUIRED_ROLES", "" if TESTING else "admin").split(",")
+                      if r.strip()]
+OTP_VERIFY_URL = "accounts:verify"
+OTP_SETUP_URL = "accounts:security"
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Reseller Mail Panel")
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -249,7 +291,10 @@ STORAGES = {
 
 # ---- security ------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# Sessions end after SESSION_SECONDS (8 hours) and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_SECONDS", str(60 * 60 * 8)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -257,17 +302,37 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if TRUSTED_PROXY_COUNT:
+        # Only a proxy we have may say the request came over HTTPS.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp): the panel's own static files only: no inline script, no inline
+# style, nothing from elsewhere. htmx is configured for it (no inline indicator styles, no eval).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # ---- logging -------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # One-time secrets in URLs (login tokens, invitations, password resets) never reach a log line.
+    "filters": {"redact": {"()": "core.logredact.RedactSecretPaths"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # urllib3 logs request lines at DEBUG, which could carry credentials in query strings.
@@ -291,5 +356,9 @@ PANEL_URL = os.environ.get("PANEL_URL", "http://127.0.0.1:8000")
 
 # ---- the panel -----------------------------------------------------------------------------
 PAGE_SIZE = 25
+# How long a login token minted by the reseller's systems signs its user in (WHMCS uses 60 s too).
+SSO_TOKEN_SECONDS = int(os.environ.get("SSO_TOKEN_SECONDS", "60"))
+# How long a customer owner's invitation link into the portal stays valid.
+PORTAL_INVITATION_HOURS = int(os.environ.get("PORTAL_INVITATION_HOURS", "72"))
 # Where the demo's vendor accounts point: the sandboxes that `make run` starts.
 SANDBOX_URL = os.environ.get("SANDBOX_URL", "http://127.0.0.1:8100")

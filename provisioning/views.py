@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from core import permissions
 from core.export import stream_csv
 from core.lists import list_page, query_without
 from core.views import (
@@ -74,7 +75,7 @@ def operation_detail(request, pk: int):
         "cancel_form": CancelForm()})
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def operation_retry(request, pk: int):
     operation = selectors.operation_get(user=request.user, pk=pk)
@@ -87,7 +88,7 @@ def operation_retry(request, pk: int):
     return redirect_after_post(request, reverse("provisioning:operation_detail", args=[operation.pk]))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def operation_cancel(request, pk: int):
     operation = selectors.operation_get(user=request.user, pk=pk)
@@ -147,7 +148,7 @@ def alert_status(request, pk: int):
     return response
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def alert_acknowledge(request, pk: int):
     alert = selectors.alert_get(user=request.user, pk=pk)

@@ -11,8 +11,9 @@ from customers.models.contact import Contact
 from customers.models.domain import Domain, UsageReport
 from customers.models.mailbox import Mailbox
 from customers.models.package import DomainPackageLink, Package
-from customers.models.people import Customer, Membership, User
+from customers.models.people import Customer, Invitation, Membership, User
 from customers.models.vendor_customer import VendorCustomer
 
-__all__ = ["Contact", "Customer", "Domain", "DomainPackageLink", "Invoice", "InvoiceLine", "Mailbox", "MailboxImport",
+__all__ = ["Contact", "Customer", "Domain", "DomainPackageLink", "Invitation", "Invoice", "InvoiceLine", "Mailbox",
+           "MailboxImport",
            "Membership", "MonthlyCost", "Package", "UsageReport", "User", "VendorCustomer"]

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django_countries.fields import CountryField
 
 from core.choices import choice_accessor
 from core.db import choices_constraint
+from core.permissions import staff_role_of
 from customers.choices import CustomerStatus, MembershipRole, StaffRole
 
 
@@ -22,7 +24,8 @@ class User(AbstractUser):
 
     @property
     def is_reseller_staff(self) -> bool:
-        return self.is_active and self.is_staff
+        """Active staff with a role. A staff user with no role is staff for no purpose at all."""
+        return bool(staff_role_of(self))
 
 
 class Customer(models.Model):
@@ -87,7 +90,7 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=16, choices=MembershipRole, default=MembershipRole.USER)
+    role = models.CharField(max_length=16, choices=MembershipRole, default=MembershipRole.VIEWER)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -98,3 +101,32 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.customer} ({self.role})"
+
+
+class Invitation(models.Model):
+    """An owner's invitation of someone into the customer's portal: a one-time link that expires.
+
+    Only a hash of the link's token is kept, so a copy of the database cannot be used to join.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=16, choices=MembershipRole, default=MembershipRole.VIEWER)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [choices_constraint("role", MembershipRole, "invitation_role_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.customer} ({self.role})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -10,7 +10,9 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from core import permissions
 from core.audit import audit_record
+from customers import access
 from customers.models import Invoice, InvoiceLine
 from provisioning import services as provisioning
 from provisioning import targets
@@ -45,9 +47,10 @@ def parse_invoice_csv(text: str) -> list[dict]:
     return rows
 
 
-def invoices_fetch(*, vendor_customer) -> int:
+def invoices_fetch(*, vendor_customer, acting_user) -> int:
     """Read the account's invoices from the vendor now and keep them for the billing view; how many.
     Raises VendorError if the vendor cannot answer (its limiter may say to wait: RateLimited)."""
+    access.require(acting_user, permissions.BILLING_VIEW, customer=vendor_customer.customer)
     target = targets.get("vendor_customer")
     invoices = vendor_read(account=vendor_customer.vendor_account, what="invoices", ref=target.ref(vendor_customer.pk))
     target.apply(vendor_customer.pk, targets.Facts(attrs={"invoices": invoices}))
@@ -78,6 +81,7 @@ def invoice_lines(*, invoice: Invoice) -> Invoice:
 @transaction.atomic
 def costs_fetch(*, vendor_account: VendorAccount, acting_user) -> Operation:
     """Queue the fetch of this month's cost of every account on the vendor account (Greenview subscriptions)."""
+    access.require(acting_user, permissions.BILLING_VIEW)
     operation = provisioning.operation_enqueue(
         payload=VendorAccountFetchCosts(vendor_account_id=vendor_account.pk), vendor_account=vendor_account,
         acting_user=acting_user, summary=f"Fetch this month's costs from {vendor_account.name}")

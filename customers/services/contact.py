@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
+from core import permissions
 from core.audit import audit_record
+from customers import access
 from customers.choices import RequestedState
 from customers.models import Contact, VendorCustomer
 from provisioning import selectors as provisioning_selectors
@@ -42,6 +44,7 @@ def _check(values: dict) -> None:
 @transaction.atomic
 def contact_create(*, vendor_customer: VendorCustomer, security_answer: str, acting_user, **values) -> Contact:
     """Add a contact; the security answer travels to the vendor encrypted and is never kept here."""
+    access.require(acting_user, permissions.CONTACTS_CHANGE, customer=vendor_customer.customer)
     account = VendorCustomer.objects.select_for_update().select_related("customer", "vendor_account").get(
         pk=vendor_customer.pk)
     if account.is_deleted:
@@ -70,6 +73,7 @@ def contact_create(*, vendor_customer: VendorCustomer, security_answer: str, act
 @transaction.atomic
 def contact_update(*, contact: Contact, security_answer: str = "", acting_user, **values) -> Contact:
     """Change a contact; clearing billing on the account's last billing contact is refused with the reason."""
+    access.require(acting_user, permissions.CONTACTS_CHANGE, customer=contact.vendor_customer.customer)
     contact = Contact.objects.select_for_update().select_related("vendor_customer__customer",
                                                                  "vendor_customer__vendor_account").get(pk=contact.pk)
     if contact.requested_state == RequestedState.DELETED:
@@ -102,6 +106,7 @@ def contact_update(*, contact: Contact, security_answer: str = "", acting_user, 
 @transaction.atomic
 def contact_delete(*, contact: Contact, acting_user) -> Operation:
     """Remove a contact, unless it is the account's last contact or last billing contact."""
+    access.require(acting_user, permissions.CONTACTS_CHANGE, customer=contact.vendor_customer.customer)
     contact = Contact.objects.select_for_update().select_related("vendor_customer__customer",
                                                                  "vendor_customer__vendor_account").get(pk=contact.pk)
     others = _others(contact)

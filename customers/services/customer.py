@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core import permissions
 from core.audit import audit_record
+from customers import access
 from customers.models import Customer
 from customers.services.common import save_new
 from customers.validators import refuse_invisible
@@ -19,6 +21,7 @@ DETAIL_FIELDS = tuple(f for f in CUSTOMER_FIELDS if f != "status")
 @transaction.atomic
 def customer_create(*, name: str, reference: str, acting_user, **details) -> Customer:
     """Create a customer. No vendor change: vendor-side accounts follow with the first service."""
+    access.require(acting_user, permissions.CUSTOMERS_CHANGE)
     unknown = set(details) - set(CUSTOMER_FIELDS)
     if unknown:
         raise ValueError(f"not customer fields: {sorted(unknown)}")
@@ -34,6 +37,7 @@ def customer_create(*, name: str, reference: str, acting_user, **details) -> Cus
 def customer_update(*, customer: Customer, acting_user, **changes) -> Customer:
     """Change a customer's details; only the fields given change, and the audit row lists them. The status
     is not among them: suspending, reactivating and closing tell the vendors (customer_lifecycle)."""
+    access.require(acting_user, permissions.CUSTOMERS_CHANGE, customer=customer)
     unknown = set(changes) - set(DETAIL_FIELDS)
     if unknown:
         raise ValueError(f"not customer fields: {sorted(unknown)}")

@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
+from core import permissions
 from core.audit import audit_record
+from customers import access
 from customers.choices import LinkState, RequestedState
 from customers.models import Customer, Domain, DomainPackageLink, Package, VendorCustomer
 from customers.services.common import request_action, require_account_usable, require_customer_active, save_new
@@ -41,6 +43,7 @@ def _package_for(domain_customer: Customer, vendor_account: VendorAccount, packa
 def domain_create(*, customer: Customer, vendor_account: VendorAccount, name: str, package: Package | None = None,
                   provision_now: bool = False, catalog: dict | None = None, acting_user) -> Domain:
     """Add a domain for a customer on a vendor account, and queue its creation on the vendor."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=customer)
     require_account_usable(vendor_account)
     require_customer_active(customer, field="name")
     vendor = vendor_account.profile
@@ -89,6 +92,7 @@ def domain_create(*, customer: Customer, vendor_account: VendorAccount, name: st
 @transaction.atomic
 def domain_link(*, domain: Domain, package: Package, acting_user) -> DomainPackageLink:
     """Link the domain to another of the customer's packages."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=domain.customer)
     package = _package_for(domain.customer, domain.vendor_account, package)
     if DomainPackageLink.objects.filter(domain=domain, package=package).exists():
         raise ValidationError({"package": f"{domain.name} is already linked to {package.product_name}."})
@@ -108,6 +112,7 @@ def domain_link(*, domain: Domain, package: Package, acting_user) -> DomainPacka
 @transaction.atomic
 def domain_unlink(*, domain: Domain, package: Package, acting_user) -> DomainPackageLink:
     """Unlink a package from the domain (a partial cancellation; the engine follows what comes of it)."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=domain.customer)
     link = DomainPackageLink.objects.select_for_update().filter(domain=domain, package=package).first()
     if link is None:
         raise ValidationError({"package": f"{domain.name} is not linked to {package.product_name}."})
@@ -133,6 +138,7 @@ def domain_unlink(*, domain: Domain, package: Package, acting_user) -> DomainPac
 @transaction.atomic
 def domain_set_service_fields(*, domain: Domain, fields: dict[str, str | None], acting_user) -> Domain:
     """Set the domain's service fields (the names its vendor asks for); secrets travel encrypted."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=domain.customer)
     domain = Domain.objects.select_for_update().get(pk=domain.pk)
     unknown = set(fields) - set(domain.service_field_names)
     if unknown:
@@ -158,6 +164,7 @@ def domain_set_service_fields(*, domain: Domain, fields: dict[str, str | None], 
 @transaction.atomic
 def domain_action(*, domain: Domain, name: str, acting_user) -> Operation:
     """Provision, refresh, close, reactivate, prune or fetch usage, as the domain's vendor offers."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=domain.customer)
     return request_action(obj=Domain.objects.select_for_update().get(pk=domain.pk), target="domain", name=name,
                           acting_user=acting_user)
 
@@ -165,6 +172,7 @@ def domain_action(*, domain: Domain, name: str, acting_user) -> Operation:
 @transaction.atomic
 def domain_delete(*, domain: Domain, confirm: str, acting_user) -> Operation:
     """Delete the domain at the vendor (mailboxes first); the local row goes once the vendor confirms."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=domain.customer)
     domain = Domain.objects.select_for_update().get(pk=domain.pk)
     if confirm.strip().lower() != domain.name:
         raise ValidationError({"confirm": f"Type {domain.name} to confirm."})

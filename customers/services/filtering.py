@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core import permissions
 from core.audit import audit_record
+from customers import access
 from customers.choices import RequestedState
 from customers.models import Domain, VendorCustomer
 from customers.services.common import require_customer_active
@@ -22,6 +24,7 @@ def filtered_domain_add(*, vendor_customer: VendorCustomer, name: str, mail_serv
                         acting_user) -> Domain:
     """Add a domain to the client: the client is sent with every domain it should hold, then the new one is
     followed until the vendor says it is ready."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=vendor_customer.customer)
     account = VendorCustomer.objects.select_for_update().select_related("customer", "vendor_account").get(
         pk=vendor_customer.pk)
     if account.is_deleted:
@@ -40,6 +43,7 @@ def filtered_domain_add(*, vendor_customer: VendorCustomer, name: str, mail_serv
 
 def filtered_domain_remove(*, domain: Domain, acting_user) -> Operation:
     """Remove the domain from its client (call inside the caller's transaction, the domain row locked)."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=domain.customer)
     account = VendorCustomer.objects.select_for_update().select_related("customer", "vendor_account").get(
         pk=domain.vendor_customer_id)
     others = Domain.objects.filter(vendor_customer=account).exclude(pk=domain.pk).exclude(
@@ -61,6 +65,7 @@ def filtered_domain_remove(*, domain: Domain, acting_user) -> Operation:
 @transaction.atomic
 def domain_set_mail_servers(*, domain: Domain, mail_servers: list[str], acting_user) -> Operation:
     """Where the filter delivers the domain's clean mail; the vendor's subscription may limit how many."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=domain.customer)
     domain = Domain.objects.select_for_update().get(pk=domain.pk)
     if domain.vendor_customer_id is None:
         raise ValidationError({"mail_servers": "This domain has no filtering client."})

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
+from core import permissions
 from core.audit import audit_record
+from customers import access
 from customers.choices import RequestedState
 from customers.models import Domain, Mailbox, Package
 from customers.services.common import request_action, require_customer_active, save_new
@@ -41,6 +43,7 @@ def mailbox_create(
     edition: str = "", quota_mb: int | None = None, provision_now: bool = True, acting_user,
 ) -> Mailbox:
     """Add a mailbox under a domain and queue its creation; the password travels encrypted."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=domain.customer)
     vendor = domain.vendor_account.profile
     if not vendor.can(Capability.MAILBOXES):
         raise ValidationError({"local_part": f"{vendor.label} does not host mailboxes."})
@@ -76,6 +79,7 @@ def mailbox_create(
 @transaction.atomic
 def mailbox_update(*, mailbox: Mailbox, acting_user, **changes) -> Mailbox:
     """Change a mailbox's names; the vendor is told only of what changed."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=mailbox.domain.customer)
     unknown = set(changes) - set(DETAIL_FIELDS)
     if unknown:
         raise ValueError(f"not mailbox details: {sorted(unknown)}")
@@ -101,6 +105,7 @@ def mailbox_update(*, mailbox: Mailbox, acting_user, **changes) -> Mailbox:
 @transaction.atomic
 def mailbox_set_password(*, mailbox: Mailbox, password: str, acting_user) -> Operation:
     """Change the mailbox's password at the vendor; it travels encrypted and is wiped when done."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=mailbox.domain.customer)
     if not password:
         raise ValidationError({"password": "Enter the new password."})
     operation = provisioning.operation_enqueue(
@@ -116,6 +121,7 @@ def mailbox_set_password(*, mailbox: Mailbox, password: str, acting_user) -> Ope
 @transaction.atomic
 def mailbox_change_edition(*, mailbox: Mailbox, edition: str, acting_user) -> Mailbox:
     """Move the mailbox to another edition of its domain's packages (its class of service)."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=mailbox.domain.customer)
     mailbox = Mailbox.objects.select_for_update(of=("self",)).select_related("domain").get(pk=mailbox.pk)
     edition = edition.strip()
     package = mailbox_package(mailbox.domain, edition)
@@ -140,6 +146,7 @@ def mailbox_change_edition(*, mailbox: Mailbox, edition: str, acting_user) -> Ma
 @transaction.atomic
 def mailbox_action(*, mailbox: Mailbox, name: str, acting_user) -> Operation:
     """Provision, suspend, close, reactivate or unlock, as the mailbox's vendor offers."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=mailbox.domain.customer)
     locked = (Mailbox.objects.select_for_update(of=("self",))
               .select_related("domain__vendor_account", "domain__customer").get(pk=mailbox.pk))
     return request_action(obj=locked, target="mailbox", name=name, acting_user=acting_user)
@@ -148,6 +155,7 @@ def mailbox_action(*, mailbox: Mailbox, name: str, acting_user) -> Operation:
 @transaction.atomic
 def mailbox_delete(*, mailbox: Mailbox, confirm: str, acting_user) -> Operation:
     """Delete the mailbox and its mail at the vendor; the row goes once the vendor confirms."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=mailbox.domain.customer)
     mailbox = Mailbox.objects.select_for_update(of=("self",)).select_related("domain").get(pk=mailbox.pk)
     if confirm.strip().lower() != mailbox.address:
         raise ValidationError({"confirm": f"Type {mailbox.address} to confirm."})

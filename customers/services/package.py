@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core import permissions
 from core.audit import audit_record
+from customers import access
 from customers.choices import RequestedState
 from customers.models import Customer, Package
 from customers.services.common import request_action, require_account_usable, require_customer_active
@@ -42,6 +44,7 @@ def check_editions(product: dict, editions: list[str], *, field: str = "editions
 def package_order(*, customer: Customer, vendor_account: VendorAccount, product_code: str, editions: list[str],
                   catalog: dict, acting_user) -> Package:
     """Order a package for the customer; its account at the vendor is opened first if it has none."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=customer)
     require_account_usable(vendor_account)
     require_customer_active(customer)
     if not vendor_account.profile.can(Capability.PACKAGES):
@@ -69,6 +72,7 @@ def package_order(*, customer: Customer, vendor_account: VendorAccount, product_
 @transaction.atomic
 def package_change_editions(*, package: Package, editions: list[str], catalog: dict, acting_user) -> Package:
     """Change an active package's editions (its domains then go stale: the engine follows up)."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=package.customer)
     package = Package.objects.select_for_update().get(pk=package.pk)
     product = catalog_product(catalog, package.product_code)
     if product is None:
@@ -98,6 +102,7 @@ def package_change_editions(*, package: Package, editions: list[str], catalog: d
 @transaction.atomic
 def package_delete(*, package: Package, confirm: str, acting_user) -> Package:
     """Delete a package once no domain is linked to it (the vendor refuses otherwise)."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=package.customer)
     package = Package.objects.select_for_update().get(pk=package.pk)
     if confirm.strip() != package.product_code:
         raise ValidationError({"confirm": f"Type {package.product_code} to confirm."})
@@ -120,5 +125,6 @@ def package_delete(*, package: Package, confirm: str, acting_user) -> Package:
 @transaction.atomic
 def package_action(*, package: Package, name: str, acting_user):
     """One of the package's vendor actions (SYNAQ: provision it with all its linked domains)."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=package.customer)
     return request_action(obj=Package.objects.select_for_update().get(pk=package.pk), target="package", name=name,
                           acting_user=acting_user)

@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import permissions
 from core.audit import audit_record
+from customers import access
 from customers.choices import RequestedState
 from customers.models import Customer, Domain, VendorCustomer
 from customers.services.common import request_action, require_account_usable, require_customer_active, save_new
@@ -136,6 +138,7 @@ def vendor_customer_open(*, customer: Customer, vendor_account: VendorAccount, c
                          domains: Iterable[tuple[str, list[str]]] = (), acting_user, **values) -> VendorCustomer:
     """Open the customer's account at a vendor whose accounts staff open themselves, with its details and,
     where the vendor keeps domains inside the account (Greenview), its domains and their mail servers."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=customer)
     require_account_usable(vendor_account)
     require_customer_active(customer, field="title")
     vendor = vendor_account.profile
@@ -192,6 +195,7 @@ def _queue_update(account: VendorCustomer, changes: dict, *, summary: str, actin
 def vendor_customer_update(*, vendor_customer: VendorCustomer, catalog: dict | None = None, acting_user,
                            **values) -> VendorCustomer:
     """Change the account's details here and queue them for the vendor (only what changed is audited)."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=vendor_customer.customer)
     account = VendorCustomer.objects.select_for_update().get(pk=vendor_customer.pk)
     if account.is_deleted:
         raise ValidationError("The account is being deleted.")
@@ -236,6 +240,7 @@ def toggle_due(account: VendorCustomer, *, now=None) -> datetime.datetime | None
 def vendor_customer_action(*, vendor_customer: VendorCustomer, name: str, acting_user) -> tuple[Operation, str]:
     """One of the account's vendor actions (enable, disable, read back, fetch invoices); with it, the words
     that say when it goes (a second enable or disable inside 5 minutes waits its turn)."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=vendor_customer.customer)
     account = VendorCustomer.objects.select_for_update().select_related("vendor_account", "customer").get(
         pk=vendor_customer.pk)
     if account.is_deleted:
@@ -253,6 +258,7 @@ def vendor_customer_action(*, vendor_customer: VendorCustomer, name: str, acting
 @transaction.atomic
 def vendor_customer_delete(*, vendor_customer: VendorCustomer, confirm: str, acting_user) -> Operation:
     """Delete (Greenview: cancel) the account at the vendor, with every domain it holds there."""
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=vendor_customer.customer)
     account = VendorCustomer.objects.select_for_update().select_related("vendor_account", "customer").get(
         pk=vendor_customer.pk)
     if confirm.strip() != account.title:

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core import permissions
 from core.views import paginate, redirect_after_post, render_page, staff_required
 from customers import selectors, services
 from provisioning import selectors as provisioning_selectors
@@ -17,7 +18,7 @@ from provisioning.adapters.base import RateLimited, VendorError
 from provisioning.choices import Capability
 
 
-@staff_required
+@staff_required(permission=permissions.BILLING_VIEW)
 def billing(request):
     month_text = request.GET.get("month", "")
     try:
@@ -32,7 +33,7 @@ def billing(request):
         "month": month})
 
 
-@staff_required
+@staff_required(permission=permissions.BILLING_VIEW)
 @require_POST
 def costs_fetch(request, account_pk: int):
     account = provisioning_selectors.vendor_account_get(user=request.user, pk=account_pk)
@@ -43,12 +44,12 @@ def costs_fetch(request, account_pk: int):
     return redirect_after_post(request, reverse("customers:billing"))
 
 
-@staff_required
+@staff_required(permission=permissions.BILLING_VIEW)
 @require_POST
 def invoices_fetch(request, pk: int):
     account = selectors.vendor_customer_get(user=request.user, pk=pk)
     try:
-        count = services.invoices_fetch(vendor_customer=account)
+        count = services.invoices_fetch(vendor_customer=account, acting_user=request.user)
     except RateLimited as exc:
         messages.error(request, f"{exc.message} Try again in {exc.retry_after:.0f} s.")
     except VendorError as exc:
@@ -58,7 +59,7 @@ def invoices_fetch(request, pk: int):
     return redirect_after_post(request, reverse("customers:vendor_customer_detail", args=[account.pk]))
 
 
-@staff_required
+@staff_required(permission=permissions.BILLING_VIEW)
 def invoice_detail(request, pk: int):
     invoice = selectors.invoice_get(user=request.user, pk=pk)
     error = ""
@@ -73,7 +74,7 @@ def invoice_detail(request, pk: int):
         "invoice": invoice, "account": invoice.vendor_customer, "lines": list(invoice.lines.all()), "error": error})
 
 
-@staff_required
+@staff_required(permission=permissions.BILLING_VIEW)
 def invoice_csv(request, pk: int):
     invoice = selectors.invoice_get(user=request.user, pk=pk)
     if not invoice.csv_text:

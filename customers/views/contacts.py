@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import permissions
 from core.views import redirect_after_post, render_page, staff_required, submit
 from customers import selectors, services
 from customers.forms_accounts import ContactForm
@@ -14,7 +15,7 @@ from customers.views.vendor_customers import account_context, account_url, attac
 from provisioning import selectors as provisioning_selectors
 
 
-@staff_required
+@staff_required(permission=permissions.CONTACTS_CHANGE)
 @sensitive_post_parameters("contact-security_answer")
 @require_POST
 def contact_create(request, pk: int):
@@ -28,7 +29,7 @@ def contact_create(request, pk: int):
                                account_context(request, account, contact_form=form))
 
 
-@staff_required
+@staff_required(permission=permissions.CONTACTS_CHANGE)
 @sensitive_post_parameters("security_answer")
 @require_http_methods(["GET", "POST"])
 def contact_edit(request, pk: int):
@@ -43,7 +44,7 @@ def contact_edit(request, pk: int):
                                                                         "form": form})
 
 
-@staff_required
+@staff_required(permission=permissions.CONTACTS_CHANGE)
 @require_POST
 def contact_delete(request, pk: int):
     contact = selectors.contact_get(user=request.user, pk=pk)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import permissions
 from core.lists import list_page, query_without
 from core.views import (
     paginate,
@@ -41,7 +42,7 @@ def customer_list(request):
     }, table_id="customer-table")
 
 
-@staff_required
+@staff_required(permission=permissions.CUSTOMERS_CHANGE)
 @require_http_methods(["GET", "POST"])
 def customer_create(request):
     form = CustomerForm(request.POST or None)
@@ -51,7 +52,7 @@ def customer_create(request):
                                partial="form")
 
 
-@staff_required
+@staff_required(permission=permissions.CUSTOMERS_CHANGE)
 @require_http_methods(["GET", "POST"])
 def customer_edit(request, pk: int):
     customer = selectors.customer_get(user=request.user, pk=pk)
@@ -110,7 +111,7 @@ def customer_detail(request, pk: int):
                        partial="domain-table")
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def package_order(request, pk: int, account_pk: int):
     customer = selectors.customer_get(user=request.user, pk=pk)
@@ -134,7 +135,7 @@ def package_order(request, pk: int, account_pk: int):
                                _customer_context(request, customer, order_forms={account.pk: form}))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def catalog_refresh(request, account_pk: int):
     account = provisioning_selectors.vendor_account_get(user=request.user, pk=account_pk)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import permissions
 from core.lists import list_page, query_without
 from core.views import (
     paginate,
@@ -51,7 +52,7 @@ def domain_list(request):
     }, table_id="domain-table")
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def domain_create(request, customer_pk: int):
     customer = selectors.customer_get(user=request.user, pk=customer_pk)
@@ -118,7 +119,7 @@ def domain_status(request, pk: int):
                                               partial="domain-status"), context)
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def domain_link(request, pk: int):
     domain = selectors.domain_get(user=request.user, pk=pk)
@@ -131,7 +132,7 @@ def domain_link(request, pk: int):
                                                                                        link_form=form))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_http_methods(["GET", "POST"])
 def domain_unlink(request, pk: int, package_pk: int):
     """GET: what the vendor's documentation says may follow; POST: queue the unlink."""
@@ -146,7 +147,7 @@ def domain_unlink(request, pk: int, package_pk: int):
     return render_page(request, "customers/domain_unlink.html", {"domain": domain, "link": link, "others": others})
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @sensitive_post_parameters("password")
 @require_POST
 def domain_service_fields(request, pk: int):
@@ -170,7 +171,7 @@ def _back_to_alert(alert_pk: str | None) -> str:
     return reverse("provisioning:alert_detail", args=[int(alert_pk)]) if alert_pk and alert_pk.isdigit() else ""
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_http_methods(["GET", "POST"])
 def domain_action(request, pk: int, name: str):
     """One of the vendor's actions on the domain; destructive ones first ask for the name typed."""
@@ -189,7 +190,7 @@ def domain_action(request, pk: int, name: str):
         "action_url": reverse("customers:domain_action", args=[domain.pk, name])})
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_http_methods(["GET", "POST"])
 def domain_delete(request, pk: int):
     domain = selectors.domain_get(user=request.user, pk=pk)
@@ -229,7 +230,7 @@ def _fix_context(request, domain, alert_pk) -> dict:
             "kind": request.GET.get("kind", "")}
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_GET
 def domain_fix(request, pk: int):
     """The fix an alert offers in place (service fields, then Refresh; or Prune again)."""
@@ -238,7 +239,7 @@ def domain_fix(request, pk: int):
     return render_page(request, "customers/domain_fix.html", _fix_context(request, domain, alert_pk))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @sensitive_post_parameters("password")
 @require_POST
 def mailbox_create(request, domain_pk: int):

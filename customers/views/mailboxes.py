@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import permissions
 from core.lists import list_page, query_without
 from core.views import (
     redirect_after_post,
@@ -26,10 +27,8 @@ from customers.lifecycle import deletion_of
 from customers.services.bulk_actions import ACTIONS
 from customers.services.deletion import deletion_withdraw
 from customers.views.common import live_context, queue, stop_polling_when_done
-from provisioning import targets
 from provisioning.adapters.base import VendorError
 from provisioning.choices import Capability
-from provisioning.services.reads import vendor_login_url
 
 
 def mailbox_url(mailbox) -> str:
@@ -80,7 +79,7 @@ def mailbox_status(request, pk: int):
                                               partial="mailbox-status"), context)
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def mailbox_edit(request, pk: int):
     mailbox = selectors.mailbox_get(user=request.user, pk=pk)
@@ -92,7 +91,7 @@ def mailbox_edit(request, pk: int):
                                mailbox_context(request, mailbox, details_form=form))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @sensitive_post_parameters("password")
 @require_POST
 def mailbox_password(request, pk: int):
@@ -107,7 +106,7 @@ def mailbox_password(request, pk: int):
                                mailbox_context(request, mailbox, password_form=form))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def mailbox_edition(request, pk: int):
     mailbox = selectors.mailbox_get(user=request.user, pk=pk)
@@ -120,7 +119,7 @@ def mailbox_edition(request, pk: int):
                                mailbox_context(request, mailbox, edition_form=form))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_http_methods(["GET", "POST"])
 def mailbox_action(request, pk: int, name: str):
     mailbox = selectors.mailbox_get(user=request.user, pk=pk)
@@ -137,7 +136,7 @@ def mailbox_action(request, pk: int, name: str):
         "action_url": reverse("customers:mailbox_action", args=[mailbox.pk, name])})
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_http_methods(["GET", "POST"])
 def mailbox_delete(request, pk: int):
     mailbox = selectors.mailbox_get(user=request.user, pk=pk)
@@ -157,7 +156,7 @@ def mailbox_delete(request, pk: int):
     })
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def mailbox_keep(request, pk: int):
     """Withdraw a deletion that failed at the vendor: the mailbox stays, as it still is there."""
@@ -171,9 +170,8 @@ def mailbox_keep(request, pk: int):
 def mailbox_webmail(request, pk: int):
     """Open webmail as the mailbox through the vendor's one-time token, fetched now, never kept."""
     mailbox = selectors.mailbox_get(user=request.user, pk=pk)
-    ref = targets.get("mailbox").ref_of(mailbox)
     try:
-        url = vendor_login_url(account=mailbox.domain.vendor_account, ref=ref, purpose="webmail")
+        url = services.mailbox_webmail_url(mailbox=mailbox, acting_user=request.user)
     except VendorError as error:
         messages.error(request, f"Webmail could not be opened: {error.message}")
         return redirect_after_post(request, mailbox_url(mailbox))

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import permissions
 from core.views import redirect_after_post, render_page, staff_required, submit
 from customers import selectors, services
 from customers.forms import ConfirmForm, PackageEditionsForm
@@ -44,7 +45,7 @@ def package_detail(request, pk: int):
     return render_page(request, "customers/package_detail.html", package_context(request, package))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def package_editions(request, pk: int):
     package = selectors.package_get(user=request.user, pk=pk)
@@ -59,7 +60,7 @@ def package_editions(request, pk: int):
                                package_context(request, package, editions_form=form))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def package_action(request, pk: int, name: str):
     package = selectors.package_get(user=request.user, pk=pk)
@@ -70,7 +71,7 @@ def package_action(request, pk: int, name: str):
                  done=f"{spec.label}: queued.", url=package_url(package))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_http_methods(["GET", "POST"])
 def package_delete(request, pk: int):
     package = selectors.package_get(user=request.user, pk=pk)

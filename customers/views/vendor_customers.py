@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import permissions
 from core.views import redirect_after_post, render_page, staff_required, submit
 from customers import selectors, services
 from customers.forms import ConfirmForm
@@ -23,10 +24,9 @@ from customers.forms_accounts import (
 from customers.services import dns
 from customers.views.common import live_context, queue, stop_polling_when_done
 from provisioning import selectors as provisioning_selectors
-from provisioning import targets
 from provisioning.adapters.base import RateLimited, VendorError
 from provisioning.choices import Capability
-from provisioning.services.reads import vendor_catalog, vendor_login_url, vendor_read
+from provisioning.services.reads import vendor_catalog, vendor_read
 
 
 def account_url(account) -> str:
@@ -50,7 +50,7 @@ def _catalog(account) -> tuple[dict, str]:
         return {}, error.message
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_http_methods(["GET", "POST"])
 def vendor_customer_open(request, pk: int, account_pk: int):
     customer = selectors.customer_get(user=request.user, pk=pk)
@@ -124,7 +124,7 @@ def vendor_customer_status(request, pk: int):
                                               partial="account-status"), context)
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def vendor_customer_edit(request, pk: int):
     account = selectors.vendor_customer_get(user=request.user, pk=pk)
@@ -138,7 +138,7 @@ def vendor_customer_edit(request, pk: int):
                                account_context(request, account, edit_form=form))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_http_methods(["GET", "POST"])
 def vendor_customer_action(request, pk: int, name: str):
     account = selectors.vendor_customer_get(user=request.user, pk=pk)
@@ -176,7 +176,7 @@ def _bounce_warnings(account, domains) -> list[str]:
     return warnings
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_http_methods(["GET", "POST"])
 def vendor_customer_delete(request, pk: int):
     account = selectors.vendor_customer_get(user=request.user, pk=pk)
@@ -201,21 +201,20 @@ def vendor_customer_delete(request, pk: int):
     })
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def vendor_customer_login(request, pk: int):
     """Open the vendor's own panel as the customer through a login token fetched now and never kept."""
     account = selectors.vendor_customer_get(user=request.user, pk=pk)
     try:
-        url = vendor_login_url(account=account.vendor_account, ref=targets.get("vendor_customer").ref(account.pk),
-                               purpose="control_panel")
+        url = services.vendor_customer_login_url(vendor_customer=account, acting_user=request.user)
     except VendorError as error:
         messages.error(request, f"{account.vendor_account.profile.login_label} failed: {error.message}")
         return redirect_after_post(request, account_url(account))
     return HttpResponseRedirect(url)
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def filtered_domain_create(request, pk: int):
     account = selectors.vendor_customer_get(user=request.user, pk=pk)
@@ -230,7 +229,7 @@ def filtered_domain_create(request, pk: int):
                                account_context(request, account, domain_form=form))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def domain_mail_servers(request, pk: int):
     domain = selectors.domain_get(user=request.user, pk=pk)

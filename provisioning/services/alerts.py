@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import permissions
 from core.audit import audit_record
 from core.choices import Severity
 from provisioning import targets
@@ -92,6 +93,7 @@ def alert_resolve_operation(*, operation: Operation, resolution: str = "") -> in
 @transaction.atomic
 def alert_acknowledge(*, alert: Alert, acting_user) -> Alert:
     """A staff member takes the alert on; it stays open until the cause is gone."""
+    permissions.require(acting_user, permissions.SERVICES_CHANGE)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.acknowledged_at is None and alert.resolved_at is None:
         alert.acknowledged_at = timezone.now()

@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from core import permissions
 from core.audit import audit_record
 from provisioning import targets
 from provisioning.choices import OPEN_OPERATION_STATES, AlertKind, OperationState
@@ -193,6 +194,7 @@ def operation_retry(*, operation: Operation, acting_user) -> Operation:
     undo the order the changes were asked in. Operations that failed only because this one did are
     re-opened with it.
     """
+    permissions.require(acting_user, permissions.SERVICES_CHANGE)
     operation = Operation.objects.select_for_update().get(pk=operation.pk)
     if operation.state != OperationState.FAILED:
         raise ValidationError("Only a failed operation can be retried.")
@@ -221,6 +223,7 @@ def operation_retry(*, operation: Operation, acting_user) -> Operation:
 @transaction.atomic
 def operation_cancel(*, operation: Operation, reason: str, acting_user) -> Operation:
     """Staff withdraw a change that has not reached the vendor (pending, not being worked on)."""
+    permissions.require(acting_user, permissions.SERVICES_CHANGE)
     operation = Operation.objects.select_for_update().get(pk=operation.pk)
     now = timezone.now()
     if operation.state != OperationState.PENDING or (operation.claimed_until and operation.claimed_until > now):

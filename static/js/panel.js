@@ -1,4 +1,4 @@
-/* The staff shell's few behaviours: the phone menu. No inline scripts (they would need CSP exceptions). */
+/* The panel's few behaviours (staff shell and portal): the phone menu, stacked table rows, copy buttons. No inline scripts (they would need CSP exceptions). */
 document.addEventListener("click", function (event) {
   var toggle = event.target.closest(".menu-toggle");
   if (!toggle) return;
@@ -24,3 +24,13 @@ function labelCells(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
 document.addEventListener("htmx:afterSettle", function (event) { labelCells(event.target); });
+
+/* Copy buttons (MX records, a new API key). */
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("button.copy");
+  if (!button) return;
+  var text = button.dataset.copy, done = function () { button.textContent = "Copied"; };
+  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done, done); return; }
+  var area = document.createElement("textarea"); area.value = text; document.body.appendChild(area);
+  area.select(); try { document.execCommand("copy"); } catch (e) {} area.remove(); done();
+});

@@ -44,8 +44,15 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A page whose Content-Security-Policy violations (as Chromium reports them) fail the test."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
+    violations: list[str] = []
+    context.on("console", lambda message: violations.append(message.text)
+               if "Content Security Policy" in message.text else None)
+    context.on("page", lambda new: new.on("console", lambda message: violations.append(message.text)
+                                          if "Content Security Policy" in message.text else None))
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert not violations, f"CSP violations: {violations}"

@@ -29,3 +29,14 @@ def test_demo_customers_go_live_at_greenview_and_rackspace_once(sandbox, setting
     assert len(sea_point) == 1
     account = VendorCustomer.objects.get(reference="SEAP-005")
     assert (account.vendor_id, account.vendor_state) == (sea_point[0], "active")
+
+
+def test_the_demo_has_a_portal_owner_for_its_first_customer(sandbox, settings, tmp_path):
+    from customers.models import Membership
+
+    settings.SANDBOX_URL = sandbox.url
+    settings.VAR_DIR = tmp_path
+    call_command("demo_data")
+    call_command("demo_data")
+    membership = Membership.objects.get(user__username="thandi")
+    assert membership.role == "owner" and membership.customer.reference == "ACME-001"

@@ -54,3 +54,40 @@ def test_production_refuses_to_start_without_a_field_encryption_key():
 def test_an_invalid_field_encryption_key_fails_the_system_check():
     result = _manage("check", **{**PRODUCTION_ENV, "FIELD_ENCRYPTION_KEY": "not-a-fernet-key"})
     assert result.returncode != 0 and "core.E002" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = _manage("check", **{**PRODUCTION_ENV, "SECRET_KEY": "short-key-123"})
+    assert result.returncode != 0 and "SECRET_KEY is too weak" in result.stderr
+
+
+def test_production_refuses_djangos_insecure_template_key():
+    key = "django-insecure-" + secrets.token_urlsafe(48)
+    result = _manage("check", **{**PRODUCTION_ENV, "SECRET_KEY": key})
+    assert result.returncode != 0 and "SECRET_KEY is too weak" in result.stderr
+
+
+def test_production_refuses_a_key_of_one_repeated_character():
+    result = _manage("check", **{**PRODUCTION_ENV, "SECRET_KEY": "a" * 64})
+    assert result.returncode != 0 and "SECRET_KEY is too weak" in result.stderr
+
+
+def test_production_refuses_any_host():
+    for hosts in ("*", "panel.reseller.example,*", " , "):
+        result = _manage("check", **{**PRODUCTION_ENV, "ALLOWED_HOSTS": hosts})
+        assert result.returncode != 0 and "ALLOWED_HOSTS must" in result.stderr, hosts
+
+
+def test_the_var_folder_and_what_the_panel_creates_there_are_the_owners_alone(tmp_path):
+    var = tmp_path / "var"
+    result = _manage("check", PANEL_ENV="development", PANEL_VAR_DIR=str(var), DATABASE_URL="")
+    assert result.returncode == 0, result.stderr
+    assert var.stat().st_mode & 0o777 == 0o700
+    for name in ("panel.sqlite3", "secret_key.txt", "field_encryption_key.txt"):
+        assert (var / name).stat().st_mode & 0o077 == 0, name
+
+
+def test_compose_trusts_no_proxy_it_does_not_have():
+    compose = (BASE_DIR / "docker-compose.yml").read_text()
+    assert "TRUSTED_PROXY_COUNT: ${TRUSTED_PROXY_COUNT:-0}" in compose
+    assert "nginx" not in compose and "traefik" not in compose  # no proxy in front of web here

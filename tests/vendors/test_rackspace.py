@@ -302,7 +302,7 @@ def test_a_bad_contact_email_is_refused_on_its_field_in_the_vendors_words(seeded
 
 # ---- invoices and sign-on ----------------------------------------------------------------------
 def test_invoices_are_fetched_and_their_line_items_read_from_the_csv(sandbox, seeded, staffer, drain):
-    assert services.invoices_fetch(vendor_customer=seeded) == 3
+    assert services.invoices_fetch(vendor_customer=seeded, acting_user=staffer) == 3
     assert list(Invoice.objects.order_by("-invoice_date").values_list("invoice_id", flat=True)) == ["124", "123", "77"]
     invoice = services.invoice_lines(invoice=Invoice.objects.get(invoice_id="123"))
     lines = list(invoice.lines.all())
@@ -320,7 +320,7 @@ def test_invoices_are_also_fetched_through_the_outbox(seeded, staffer, drain):
 
 
 def test_an_invoice_without_a_csv_has_no_line_items(seeded, staffer, drain):
-    services.invoices_fetch(vendor_customer=seeded)
+    services.invoices_fetch(vendor_customer=seeded, acting_user=staffer)
     invoice = services.invoice_lines(invoice=Invoice.objects.get(invoice_id="77"))
     assert not invoice.lines.exists() and invoice.lines_fetched_at and not invoice.csv_available
 

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from customers import services as customer_services
-from customers.models import Customer, User
+from customers.models import Customer, Membership, User
 from provisioning.choices import Capability, VendorKind
 from provisioning.models import VendorAccount
 from provisioning.services.reads import vendor_catalog
@@ -61,10 +61,24 @@ class Command(BaseCommand):
         admin, password = self._admin()
         self._vendor_accounts()
         self._customers(admin)
+        owner = self._portal_owner(password)
         self.stdout.write(self.style.SUCCESS(
             "\n  Panel:   http://127.0.0.1:8000/\n"
             f"  Sign in: {admin.username} / {password}\n"
+            "  Portal:  http://127.0.0.1:8000/portal/\n"
+            f"  Sign in: {owner.username} / {password} (the owner of {DEMO_CUSTOMERS[0][0]})\n"
         ))
+
+    def _portal_owner(self, password: str) -> User:
+        """The first demo customer's owner in the self-service portal, with the demo password."""
+        owner, created = User.objects.get_or_create(
+            username="thandi", defaults={"first_name": "Thandi", "last_name": "Nkosi", "email": DEMO_CUSTOMERS[0][3]})
+        if created or not owner.check_password(password):
+            owner.set_password(password)
+            owner.save()
+        customer = Customer.objects.get(reference=DEMO_CUSTOMERS[0][1])
+        Membership.objects.get_or_create(user=owner, customer=customer, defaults={"role": "owner"})
+        return owner
 
     def _admin(self) -> tuple[User, str]:
         login_file = settings.VAR_DIR / "demo-login.txt"
