@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from core.lists import ListFilter, Sort, list_page, query_without
 from core.models import AuditEvent
-from core.permissions import AUDIT_VIEW, can
+from core.permissions import AUDIT_VIEW
 from core.views import render_page, staff_required
 from customers.models import Customer, User
 from provisioning import targets
@@ -65,10 +64,8 @@ def _name_objects(rows) -> None:
             row.object_label = f"{kind.replace('_', ' ')} #{row.target_id} (gone)"
 
 
-@staff_required
+@staff_required(permission=AUDIT_VIEW)
 def audit_log(request):
-    if not can(request.user, AUDIT_VIEW):
-        raise PermissionDenied("Your role does not include the audit log.")
     queryset = AuditEvent.objects.select_related("actor", "impersonator", "customer")
     filters = AuditFilter(request.GET, queryset=queryset)
     page = list_page(request, filters.qs, sorts=AUDIT_SORTS)

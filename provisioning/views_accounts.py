@@ -3,17 +3,15 @@ the account's health."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.permissions import VENDOR_ACCOUNTS_MANAGE, can
+from core.permissions import VENDOR_ACCOUNTS_MANAGE
 from core.views import apply_service_errors, redirect_after_post, render_page, staff_required
 from provisioning.choices import VendorKind
 from provisioning.forms_accounts import VendorAccountForm
@@ -22,17 +20,8 @@ from provisioning.models import VendorAccount
 from provisioning.services import vendor_accounts as service
 from provisioning.vendors import PROFILES
 
-
-def admins_only(view):
-    """Vendor accounts hold the reseller's API keys: their pages are for admins only."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can(request.user, VENDOR_ACCOUNTS_MANAGE):
-            raise PermissionDenied("Only administrators manage vendor accounts.")
-        return view(request, *args, **kwargs)
-
-    return staff_required(wrapper)
+# Vendor accounts hold the reseller's API keys: their pages are for admins only.
+admins_only = staff_required(permission=VENDOR_ACCOUNTS_MANAGE)
 
 
 def _account(pk: int) -> VendorAccount:

@@ -24,6 +24,7 @@ from customers.models import (
     Invitation,
     Invoice,
     Mailbox,
+    MailboxImport,
     Membership,
     Package,
     VendorCustomer,
@@ -94,6 +95,7 @@ def build_estate(staff) -> dict:
             "vendor_customer": vendor_customer, "contact": contact, "invoice": invoice, "operation": operation,
             "alert": alert, "cost_account": VendorAccountFactory(kind="greenview"),
             "membership": colleague, "invitation": invitation,
+            "mailbox_import": MailboxImport.objects.create(created_by=staff, filename="mailboxes.csv", rows=[]),
             "api_key": ApiKey.objects.create(name="Billing site", selector="0123456789abcdef", secret_hash="0" * 64,
                                              scopes=["login_tokens:customers"])}
 

@@ -7,12 +7,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import permissions
 from core.views import apply_service_errors, redirect_after_post, render_page, staff_required
 from customers.models import MailboxImport
 from customers.services.bulk_actions import ACTIONS, bulk_apply, bulk_plan, delete_phrase, selection
@@ -36,7 +37,7 @@ def _url(job) -> str:
     return reverse("customers:mailbox_import_detail", args=[job.pk])
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def mailbox_import(request):
@@ -68,13 +69,13 @@ def _context(request, job) -> dict:
                 request.GET.get("page")), "show": request.GET.get("show", "")}
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 def mailbox_import_detail(request, pk: int):
     job = _job(request, pk)
     return render_page(request, "customers/mailbox_import_detail.html", _context(request, job), partial="import-rows")
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def mailbox_import_do(request, pk: int):
     job = _job(request, pk)
@@ -88,7 +89,7 @@ def mailbox_import_do(request, pk: int):
     return redirect_after_post(request, _url(job))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_GET
 def mailbox_import_status(request, pk: int):
     """The live progress bar (polled); 286 and an ``import-done`` event once every operation has ended."""
@@ -102,11 +103,14 @@ def mailbox_import_status(request, pk: int):
 
 # ---- bulk actions on a list's selection ------------------------------------------------------------
 @staff_required
-@require_POST
 def bulk_action(request, target: str):
     """The selection's confirmation summary (what applies to which object, and why not), then the results."""
     if target not in ACTIONS:
         raise Http404("No bulk actions here.")
+    permissions.require(request.user, permissions.CUSTOMERS_CHANGE if target == "customer"
+                        else permissions.SERVICES_CHANGE)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     objects = selection(target=target, ids=request.POST.getlist("ids"))
     action, edition = request.POST.get("action", ""), request.POST.get("edition", "").strip()
     back = reverse(f"customers:{target}_list")

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from core import permissions
 from core.views import apply_service_errors, redirect_after_post, render_page, staff_required
 from customers import selectors
 from customers.forms_lifecycle import CloseForm, SuspendForm
@@ -41,7 +42,7 @@ def _save(event: str, customer, form, user):
     return customer_reactivate(customer=customer, acting_user=user)
 
 
-@staff_required
+@staff_required(permission=permissions.CUSTOMERS_CHANGE)
 @require_http_methods(["GET", "POST"])
 def customer_lifecycle(request, pk: int, event: str):
     """GET: what ``event`` would do at each vendor; POST: do it (the vendors' changes queued as operations)."""

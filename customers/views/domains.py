@@ -213,7 +213,7 @@ def domain_delete(request, pk: int):
     })
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def domain_keep(request, pk: int):
     """Withdraw a deletion that failed at the vendor: the domain stays, as it still is there."""

@@ -165,7 +165,7 @@ def mailbox_keep(request, pk: int):
                  done=f"{mailbox.address} is kept: its deletion is withdrawn.", url=mailbox_url(mailbox))
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def mailbox_webmail(request, pk: int):
     """Open webmail as the mailbox through the vendor's one-time token, fetched now, never kept."""
