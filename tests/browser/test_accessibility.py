@@ -69,6 +69,12 @@ def _pages() -> list[tuple[str, str]]:
         ("alert-desk", reverse("provisioning:alert_list")),
         ("alert", reverse("provisioning:alert_detail", args=[alert.pk])),
         ("billing", reverse("customers:billing")),
+        ("audit-log", reverse("audit_log")),
+        ("vendor-accounts", reverse("provisioning:vendor_account_list")),
+        ("vendor-account", reverse("provisioning:vendor_account_detail", args=[domain.vendor_account_id])),
+        ("new-vendor-account", reverse("provisioning:vendor_account_create", args=["synaq"])),
+        ("suspend-customer", reverse("customers:customer_lifecycle", args=[acme.pk, "suspend"])),
+        ("mailbox-import", reverse("customers:mailbox_import")),
     ]
 
 
