@@ -13,18 +13,22 @@ class MailboxImport(models.Model):
     """One uploaded file. Its rows keep what each asked for and what came of it; the passwords wait encrypted
     in ``secrets`` between preview and confirm, and are wiped once they ride in their operations."""
 
-    PREVIEWED, CONFIRMED = "previewed", "confirmed"
+    # previewed -> creating (confirmed: a worker creates the rows' mailboxes in batches) -> confirmed (all created)
+    PREVIEWED, CREATING, CONFIRMED = "previewed", "creating", "confirmed"
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(max_length=200, blank=True)
     state = models.CharField(max_length=16, default=PREVIEWED,
-                             choices=[(PREVIEWED, "Previewed"), (CONFIRMED, "Confirmed")])
+                             choices=[(PREVIEWED, "Previewed"), (CREATING, "Creating the mailboxes"),
+                                      (CONFIRMED, "Confirmed")])
     # [{"line", "address", "domain_id", "local_part", "first_name", "last_name", "edition", "quota_mb",
     #   "errors": {"field": ["message"]}, "mailbox_id", "operation_id"}], in file order.
     rows = models.JSONField(default=list, blank=True)
     secrets = EncryptedJSONField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Each batch a worker creates moves this; a creating import it has not moved for a while is resent.
+    updated_at = models.DateTimeField(auto_now=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
 

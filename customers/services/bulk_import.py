@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +28,9 @@ from customers.validators import normalise_domain_name
 from provisioning.choices import OPEN_OPERATION_STATES, Capability
 from provisioning.models import Operation
 
+logger = logging.getLogger(__name__)
+CREATE_TASK = "customers.mailbox_import_create"
+BATCH = 100  # mailboxes created per transaction (a worker's progress step)
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 COLUMNS = ("domain", "mailbox", "address", "password", "first_name", "last_name", "edition", "quota_mb")
@@ -133,25 +138,53 @@ def mailbox_import_preview(*, upload, acting_user) -> MailboxImport:
 
 
 @transaction.atomic
-def mailbox_import_confirm(*, mailbox_import: MailboxImport, acting_user) -> MailboxImport:
-    """Create the good rows' mailboxes, each with its operation; a row that no longer passes (a mailbox created
-    since the preview) gets its error instead. The passwords then ride only in the operations."""
+def mailbox_import_confirm(*, mailbox_import: MailboxImport, acting_user, dispatch: bool = True) -> MailboxImport:
+    """Confirm the preview: a worker then creates the good rows' mailboxes in batches (a thousand rows take
+    longer than a web request may), each with its operation; the page follows them."""
     require(acting_user, SERVICES_CHANGE)
     job = MailboxImport.objects.select_for_update().get(pk=mailbox_import.pk)
     if job.state != MailboxImport.PREVIEWED:
         raise ValidationError("This import has already been confirmed.")
-    secrets = job.secrets or {}
-    domains = {d.pk: d for d in Domain.objects.filter(pk__in={r["domain_id"] for r in job.good_rows})
-               .select_related("customer", "vendor_account")}
-    rows = []
-    for row in job.rows:
-        row = dict(row)
-        if not row["errors"]:
+    job.state, job.confirmed_at, job.confirmed_by = MailboxImport.CREATING, timezone.now(), acting_user
+    job.save()
+    audit_record(acting_user=acting_user, action="mailbox.import", target=job, target_type="mailboximport",
+                 summary=f"Confirmed the import of {len(job.good_rows)} mailbox(es) from "
+                         f"{job.filename or 'a CSV file'} ({len(job.rows) - len(job.good_rows)} row(s) refused)")
+    if dispatch:
+        transaction.on_commit(lambda: _send(job.pk))
+    return job
+
+
+def _send(job_id: int) -> None:
+    try:
+        current_app.send_task(CREATE_TASK, args=[job_id])
+    except Exception:  # the sweep sends it again
+        logger.warning("could not send the mailbox import %s", job_id, exc_info=True)
+
+
+def mailbox_import_create_batch(*, mailbox_import_id: int, size: int = BATCH) -> bool:
+    """Create the next ``size`` rows' mailboxes (with their operations) in one transaction; True while rows
+    remain. The job's row lock keeps two workers apart, and a batch a dying worker left is rolled back whole,
+    so each row's mailbox is created once. A row that no longer passes gets its error instead."""
+    with transaction.atomic():
+        job = MailboxImport.objects.select_for_update(skip_locked=True).filter(
+            pk=mailbox_import_id, state=MailboxImport.CREATING).first()
+        if job is None:
+            return False
+        secrets = job.secrets or {}
+        waiting = [i for i, r in enumerate(job.rows) if not r["errors"] and not r.get("mailbox_id")]
+        batch = waiting[:size]
+        domains = {d.pk: d for d in Domain.objects.filter(pk__in={job.rows[i]["domain_id"] for i in batch})
+                   .select_related("customer", "vendor_account")}
+        rows = list(job.rows)
+        for i in batch:
+            row = dict(rows[i])
             try:
-                mailbox = mailbox_create(domain=domains[row["domain_id"]], local_part=row["local_part"],
-                                         password=secrets[str(row["line"])], first_name=row["first_name"],
-                                         last_name=row["last_name"], edition=row["edition"],
-                                         quota_mb=row["quota_mb"], acting_user=acting_user)
+                with transaction.atomic():
+                    mailbox = mailbox_create(domain=domains[row["domain_id"]], local_part=row["local_part"],
+                                             password=secrets[str(row["line"])], first_name=row["first_name"],
+                                             last_name=row["last_name"], edition=row["edition"],
+                                             quota_mb=row["quota_mb"], acting_user=job.confirmed_by)
             except ValidationError as error:
                 row["errors"] = (
                     {k: list(v) for k, v in error.message_dict.items()} if hasattr(error, "error_dict")
@@ -160,15 +193,24 @@ def mailbox_import_confirm(*, mailbox_import: MailboxImport, acting_user) -> Mai
                 row["mailbox_id"] = mailbox.pk
                 row["operation_id"] = (Operation.objects.filter(target_type="mailbox", target_id=mailbox.pk)
                                        .order_by("id").values_list("pk", flat=True).first())
-        rows.append(row)
-    job.rows, job.secrets = rows, None
-    job.state, job.confirmed_at, job.confirmed_by = MailboxImport.CONFIRMED, timezone.now(), acting_user
-    job.save()
-    created = sum(1 for r in rows if r["mailbox_id"])
-    audit_record(acting_user=acting_user, action="mailbox.import", target=job, target_type="mailboximport",
-                 summary=f"Imported {created} mailbox(es) from {job.filename or 'a CSV file'} "
-                         f"({len(rows) - created} row(s) refused)")
-    return job
+            rows[i] = row
+        job.rows = rows
+        more = len(waiting) > len(batch)
+        if not more:
+            # Every password now rides in its operation only.
+            job.secrets, job.state = None, MailboxImport.CONFIRMED
+        job.save()
+        return more
+
+
+def mailbox_imports_sweep(*, idle_seconds: int = 60) -> int:
+    """Beat: send again every import whose mailboxes are still being created and that no worker moved lately."""
+    stale = timezone.now() - timezone.timedelta(seconds=idle_seconds)
+    due = list(MailboxImport.objects.filter(state=MailboxImport.CREATING, updated_at__lt=stale)
+               .values_list("pk", flat=True)[:20])
+    for pk in due:
+        _send(pk)
+    return len(due)
 
 
 def mailbox_import_progress(*, mailbox_import: MailboxImport) -> dict:
@@ -188,6 +230,9 @@ def mailbox_import_progress(*, mailbox_import: MailboxImport) -> dict:
         row["vendor_error"] = error
         counts[row["outcome"]] = counts.get(row["outcome"], 0) + 1
     sent = len(ids)
+    to_create = sum(1 for r in mailbox_import.rows if not r.get("errors") and not r.get("mailbox_id"))
+    counts["queued"] -= to_create
     finished = sent - counts["queued"]
-    return {**counts, "sent": sent, "finished": finished, "done": counts["queued"] == 0,
+    return {**counts, "sent": sent, "finished": finished, "to_create": to_create,
+            "done": mailbox_import.state == MailboxImport.CONFIRMED and counts["queued"] == 0,
             "percent": int(100 * finished / sent) if sent else 100, "rows": mailbox_import.rows}

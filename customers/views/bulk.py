@@ -84,8 +84,8 @@ def mailbox_import_do(request, pk: int):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
-        created = sum(1 for r in job.rows if r["mailbox_id"])
-        messages.success(request, f"{created} mailbox(es) queued; this page follows them to the end.")
+        messages.success(request, f"{len(job.good_rows)} mailbox(es) are being created and queued for the vendor; "
+                                  "this page follows them to the end.")
     return redirect_after_post(request, _url(job))
 
 

@@ -11,8 +11,11 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from customers.models import Mailbox, MailboxImport
+from customers.services.bulk_import import mailbox_import_create_batch, mailbox_imports_sweep
+from customers.tasks import mailbox_import_create
 from provisioning.models import Operation
 from tests.factories import MailboxFactory
 from tests.vendors.test_synaq import account as account  # noqa: F401,PLC0414 (fixtures)
@@ -68,9 +71,13 @@ def test_a_thousand_row_import_reports_each_bad_row_then_imports_the_rest_and_fo
 
     staff_client.post(reverse("customers:mailbox_import_confirm", args=[job.pk]))
     job.refresh_from_db()
+    assert job.state == "creating" and not Mailbox.objects.exists()  # a worker creates them, batch by batch
+    status = reverse("customers:mailbox_import_status", args=[job.pk])
+    assert f"{1000 - len(bad)} to go" in staff_client.get(status).content.decode()
+    mailbox_import_create(job.pk)  # the task a worker runs
+    job.refresh_from_db()
     assert job.secrets is None and job.state == "confirmed"
     assert Operation.objects.filter(kind="mailbox.create").count() == 1000 - len(bad)
-    status = reverse("customers:mailbox_import_status", args=[job.pk])
     first = staff_client.get(status)
     assert first.status_code == 200 and "still queued" in first.content.decode()
 
@@ -122,3 +129,18 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text(staff_client):
     CustomerFactory(name="=HYPERLINK(\"http://evil\")")
     rows = _csv(staff_client.get(reverse("customers:customer_export")))
     assert any(r[1].startswith("'=HYPERLINK") for r in rows[1:])
+
+
+def test_an_import_a_worker_stopped_creating_resumes_without_creating_a_mailbox_twice(domain, staff_client):
+    upload, bad = _file(domain)
+    staff_client.post(reverse("customers:mailbox_import"), {"file": upload})
+    job = MailboxImport.objects.get()
+    staff_client.post(reverse("customers:mailbox_import_confirm", args=[job.pk]))
+    assert mailbox_import_create_batch(mailbox_import_id=job.pk, size=50)  # one batch, then the worker died
+    assert Mailbox.objects.count() == 50
+    MailboxImport.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timezone.timedelta(minutes=5))
+    assert mailbox_imports_sweep() == 1  # beat sends it again
+    mailbox_import_create(job.pk)
+    job.refresh_from_db()
+    assert job.state == "confirmed" and job.secrets is None
+    assert Mailbox.objects.count() == 1000 - len(bad) == Operation.objects.filter(kind="mailbox.create").count()
