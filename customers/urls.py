@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from customers.views import billing, contacts, customers, domains, mailboxes, packages, vendor_customers
+from customers.views import billing, contacts, customers, domains, imports, mailboxes, packages, vendor_customers
 
 app_name = "customers"
 
@@ -56,6 +56,11 @@ urlpatterns = [
          name="vendor_account_customers"),
     path("vendor-accounts/<int:account_pk>/costs/fetch/", billing.costs_fetch, name="costs_fetch"),
     path("billing/", billing.billing, name="billing"),
+    path("vendor-accounts/", imports.vendor_account_list, name="vendor_account_list"),
+    path("vendor-accounts/<int:account_pk>/", imports.vendor_account_detail, name="vendor_account_detail"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
+    path("imports/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),
     path("vendor-customers/<int:pk>/invoices/fetch/", billing.invoices_fetch, name="invoices_fetch"),
     path("invoices/<int:pk>/", billing.invoice_detail, name="invoice_detail"),
     path("invoices/<int:pk>/csv/", billing.invoice_csv, name="invoice_csv"),

@@ -37,7 +37,7 @@ def _configure(sender: Celery, **kwargs) -> None:
         task_ignore_result=True,
         task_default_queue=provisioning,
         task_queues=[Queue(provisioning)],
-        task_routes={"provisioning.*": {"queue": provisioning}},
+        task_routes={"provisioning.*": {"queue": provisioning}, "customers.*": {"queue": provisioning}},
         broker_connection_retry_on_startup=True,
         beat_schedule={
             "provisioning.sweep": {
@@ -45,6 +45,11 @@ def _configure(sender: Celery, **kwargs) -> None:
                 "schedule": settings.PROVISIONING_SWEEP_SECONDS,
                 # A sweep that waited a whole interval in the queue is stale: the next one will do.
                 "options": {"expires": settings.PROVISIONING_SWEEP_SECONDS},
+            },
+            "customers.sweep_imports": {
+                "task": "customers.sweep_imports",
+                "schedule": 30,
+                "options": {"expires": 30},
             },
             "provisioning.check_states": {
                 "task": "provisioning.check_states",

@@ -2,11 +2,13 @@
 
 from provisioning.choices import Capability as C
 from provisioning.choices import VendorKind
+from provisioning.vendors.hostway.adapter import HostwayAdapter
 from provisioning.vendors.profile import VendorProfile
 
 profile = VendorProfile(
     VendorKind.HOSTWAY,
-    frozenset({C.DOMAINS, C.MAILBOXES, C.FORWARDS, C.AUTORESPONDERS, C.SPAM_LISTS, C.WEBMAIL, C.USAGE}),
+    frozenset({C.DOMAINS, C.MAILBOXES, C.FORWARDS, C.AUTORESPONDERS, C.SPAM_LISTS, C.WEBMAIL, C.USAGE, C.IMPORT}),
+    adapter=HostwayAdapter,
     edition_label="Mailbox type",
     domain_origin="adopted",
     mailbox_name_pattern=r"[a-zA-Z0-9._-]+",  # NOTES.md: mailboxName
