@@ -31,6 +31,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from customers.choices import RequestedState
 from customers.models import Customer, Domain, Mailbox, VendorCustomer
+from customers.services import imports_accounts
 from provisioning.adapters.base import VendorError
 from provisioning.adapters.importing import Importer, VendorDomain, VendorMailbox, VendorOwner
 from provisioning.choices import OPEN_OPERATION_STATES, AlertKind, Capability, ImportState
@@ -173,7 +174,9 @@ def import_propose(*, job_id: int) -> ImportJob | None:
     try:
         importer, ctx = importer_for(job.vendor_account)
         rows: list[dict] = []
-        for entry in job.scope:
+        if importer.scope_kind == "accounts":  # one row per vendor-side account (SYNAQ OU, Greenview client...)
+            rows = imports_accounts.propose(job, importer, ctx, keep=lambda: _save(job))
+        for entry in job.scope if importer.scope_kind != "accounts" else ():
             try:
                 found = importer.domains(ctx, entry)
             except VendorError as error:
@@ -469,6 +472,9 @@ def import_run(*, job_id: int) -> ImportJob | None:
                 continue
             # A domain is (re)read from its first page: a worker that died mid-domain left no half state.
             _save(job, mailboxes_seen=int(job.cursor.get("seen", job.mailboxes_seen)))
+            if row.get("kind") == imports_accounts.ACCOUNT:
+                position = _run_account_row(job, rows, position, importer, ctx)
+                continue
             try:
                 domain, outcome = _import_domain(job, row, vendor_label)
             except ValidationError as error:
@@ -504,6 +510,22 @@ def import_run(*, job_id: int) -> ImportJob | None:
         return None
     job.refresh_from_db()
     return job
+
+
+def _run_account_row(job: ImportJob, rows: list[dict], position: int, importer: Importer, ctx: Context) -> int:
+    """One confirmed vendor-side account and all under it (``imports_accounts``); the next row's position."""
+    def page_done(counts: dict[str, int], seen: int) -> None:
+        _save(job, mailboxes_seen=F("mailboxes_seen") + seen, **{k: F(k) + v for k, v in counts.items() if v})
+
+    try:
+        imports_accounts.run_account(job, rows[position], importer, ctx, page_done=page_done)
+    except ValidationError as error:
+        rows[position] = {**rows[position], "error": " ".join(error.messages)}
+        _save(job, proposal=rows)
+    job.refresh_from_db(fields=["mailboxes_seen"])
+    position += 1
+    _save(job, cursor={"row": position, "seen": job.mailboxes_seen}, domains_done=F("domains_done") + 1)
+    return position
 
 
 # ---- the sweep ----------------------------------------------------------------------------------------
