@@ -22,13 +22,13 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from customers.models import Contact, Domain, Mailbox, Package, VendorCustomer
+from provisioning import services as provisioning
 from provisioning.choices import OPEN_OPERATION_STATES, AlertKind
 from provisioning.kinds.account import VendorCustomerUpdate
 from provisioning.kinds.contact import ContactUpdate
 from provisioning.kinds.filtering import DomainSetMailServers
 from provisioning.kinds.mailbox import MailboxChangeEdition, MailboxUpdate
 from provisioning.models import Alert, Operation
-from provisioning import services as provisioning
 from provisioning.services.alerts import alert_open
 
 MODELS = {"vendor_customer": VendorCustomer, "contact": Contact, "domain": Domain, "mailbox": Mailbox,

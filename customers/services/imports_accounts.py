@@ -92,7 +92,8 @@ def run_account(job: ImportJob, row: dict, importer: Importer, ctx: Context, *,
     """Bring one confirmed account and everything under it in; ``page_done(counts, mailboxes)`` is called inside
     each page's transaction (it keeps the job's claim and adds the counters, so a lost claim writes nothing)."""
     customer = Customer.objects.get(pk=row["customer_id"])
-    account_walk(vendor_account=job.vendor_account, customer=customer, owner=owner_of(row), importer=importer,
+    owner = importer.account_details(ctx, owner_of(row))
+    account_walk(vendor_account=job.vendor_account, customer=customer, owner=owner, importer=importer,
                  ctx=ctx, page_done=page_done, create=True)
 
 

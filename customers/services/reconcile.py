@@ -269,7 +269,7 @@ def customers_by(field: str, values: set[str]) -> dict[str, list[Customer]]:
     wanted = sorted({v.lower() for v in values if v})
     for chunk in _chunks(wanted):
         for customer in Customer.objects.annotate(match=Lower(field)).filter(match__in=chunk):
-            found.setdefault(getattr(customer, "match"), []).append(customer)
+            found.setdefault(customer.match, []).append(customer)
     return found
 
 

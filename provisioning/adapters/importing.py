@@ -155,6 +155,11 @@ class Importer:
         """One account as the vendor holds it now (the drift check); None when the vendor has no such."""
         raise NotImplementedError
 
+    def account_details(self, ctx: Context, owner: VendorOwner) -> VendorOwner:
+        """The account with every detail, read when it is imported (an index may name only a few fields, so the
+        proposal needs no call per account)."""
+        return owner
+
     def packages(self, ctx: Context, owner: VendorOwner) -> list[VendorPackage]:
         """The account's packages (none where the vendor has no such level)."""
         return []

@@ -13,7 +13,7 @@ from provisioning.vendors.rackspace.adapter import RackspaceAdapter
 
 profile = VendorProfile(
     VendorKind.RACKSPACE,
-    frozenset({C.CUSTOMER_ACCOUNTS, C.INVOICES, C.CONTACTS, C.LOGIN_TOKENS}),
+    frozenset({C.CUSTOMER_ACCOUNTS, C.INVOICES, C.CONTACTS, C.LOGIN_TOKENS, C.IMPORT}),
     adapter=RackspaceAdapter,
     domain_origin="none",
     account_label="Rackspace customer",
