@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from customers.views import billing, contacts, customers, domains, imports, mailboxes, packages, vendor_customers
+from customers.views import billing, contacts, customers, domains, drift, imports, mailboxes, packages, vendor_customers
 
 app_name = "customers"
 
@@ -61,6 +61,9 @@ urlpatterns = [
     path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
     path("imports/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),
+    path("drift/<slug:target_type>/<int:pk>/", drift.drift_fix, name="drift_fix"),
+    path("drift/<slug:target_type>/<int:pk>/take/", drift.drift_take_vendors, name="drift_take_vendors"),
+    path("drift/<slug:target_type>/<int:pk>/push/", drift.drift_push_ours, name="drift_push_ours"),
     path("vendor-customers/<int:pk>/invoices/fetch/", billing.invoices_fetch, name="invoices_fetch"),
     path("invoices/<int:pk>/", billing.invoice_detail, name="invoice_detail"),
     path("invoices/<int:pk>/csv/", billing.invoice_csv, name="invoice_csv"),

@@ -120,7 +120,7 @@ def drift_open(*, target_type: str, obj, label: str, customer_id: int | None, ve
                        title=f"{label}: the panel and {vendor_label} disagree", message="; ".join(words) + ".",
                        next_step=f"Take {vendor_label}'s values into the panel, or push the panel's to "
                                  f"{vendor_label}.", vendor_errors=words)
-    details = {"vendor_account_id": vendor_account.pk, "fields": [
+    details = {"vendor_account_id": vendor_account.pk, "vendor_label": vendor_label, "fields": [
         {"field": d.field, "label": d.label, "ours": _json(d.ours), "theirs": _json(d.theirs)} for d in found]}
     Alert.objects.filter(pk=alert.pk).update(details=details)
     alert.details = details

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from customers.services import imports
+from customers.services import drift_check, imports
 from provisioning.models import ImportJob
 
 
@@ -56,3 +56,18 @@ def share_clock(sandbox, settings):
     _clock = sandbox.app.clock
     settings.PROVISIONING_LIMITER_CLOCK = f"{__name__}.sandbox_now"
     return _clock
+
+
+def check_round(account, *, units: int = 3, on_wait=None, runs: int = 500) -> list[dict]:
+    """Drift-check runs of a few units each until the whole estate has been compared once."""
+    from_runs = []
+    for _ in range(runs):
+        result = drift_check.drift_check_run(vendor_account=account, units=units)
+        from_runs.append(result)
+        if result.get("round_done"):
+            return from_runs
+        if result.get("error"):
+            if on_wait is None:
+                raise AssertionError(f"the drift check stopped: {result['error']}")
+            on_wait(result)
+    raise AssertionError("the drift check never finished its round")

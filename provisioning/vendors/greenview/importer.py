@@ -34,7 +34,10 @@ class GreenviewImporter(Importer):
         return [e.lower() for e in super().parse_scope(text)]
 
     def _plans(self, ctx) -> dict[str, str]:
-        """Each client's package uid, by client id (from the subscriptions and the packages by tag)."""
+        """Each client's package uid, by client id (from the subscriptions and the packages by tag); read once per
+        importer (one import step, one drift-check run)."""
+        if getattr(self, "_plan_cache", None) is not None:
+            return self._plan_cache
         tag = (ctx.account.options or {}).get("package_tag") or DEFAULT_TAG
         uid_by_name = {str(p.get("name")): str(p.get("uid")) for p in ctx.client.get(f"/v1/packages/by_tag/{tag}")
                        or [] if p.get("uid")}
@@ -43,6 +46,7 @@ class GreenviewImporter(Importer):
             options = next((s.get("options") or [] for s in client.get("subscriptions") or []), [])
             uid = next((uid_by_name[o] for o in options if o in uid_by_name), "")
             plans[str(client.get("id"))] = uid
+        self._plan_cache = plans
         return plans
 
     def owner_of(self, client: dict[str, Any], plans: dict[str, str]) -> VendorOwner:
