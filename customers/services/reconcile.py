@@ -253,7 +253,7 @@ def contacts_reconcile(*, holder: VendorCustomer, found: list[VendorContact], co
                 counts["created"] += 1
             continue
         _compare("contact", local, facts={"vendor_state": vendor.vendor_state}, compared=compared,
-                 theirs=vendor.fields, label=f"Contact {local.name} of {holder.customer}",
+                 theirs=vendor.fields, label=f"{local.name}, contact of {holder.customer}",
                  customer_id=holder.customer_id, vendor_account=holder.vendor_account, counts=counts)
 
 
