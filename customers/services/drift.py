@@ -31,6 +31,8 @@ from provisioning.kinds.mailbox import MailboxChangeEdition, MailboxUpdate
 from provisioning.models import Alert, Operation
 from provisioning.services.alerts import alert_open
 
+# The pseudo-field of an object one side holds and the other does not.
+EXISTS = "exists"
 MODELS = {"vendor_customer": VendorCustomer, "contact": Contact, "domain": Domain, "mailbox": Mailbox,
           "package": Package}
 # What a field is called on the page, where the model's verbose name is not it.
@@ -53,6 +55,9 @@ class Difference:
         return LABELS.get(name, name.replace("_", " "))
 
     def words(self, vendor_label: str) -> str:
+        if self.field == EXISTS:
+            return (f"the panel holds it, {vendor_label} no longer does" if self.ours
+                    else f"{vendor_label} holds it, the panel does not")
         return f"{self.label}: the panel says {_shown(self.ours)}, {vendor_label} says {_shown(self.theirs)}"
 
 
@@ -165,6 +170,10 @@ def drift_take_vendors(*, alert: Alert, acting_user) -> Alert:
     changes = {}
     for item in fields:
         name, theirs = item["field"], item["theirs"]
+        if name == EXISTS:
+            # The vendor no longer holds it: so the panel records it as gone (the row stays for its history).
+            obj.requested_state = obj.vendor_state = "deleted"
+            continue
         if name.startswith("details."):
             obj.details = {**(obj.details or {}), name.removeprefix("details."): theirs or ""}
             changes["details"] = obj.details
@@ -210,6 +219,8 @@ def _customer(obj):
 
 def push_payloads(target_type: str, obj, names: list[str]) -> list:
     """The operations that send the panel's values of ``names`` to the vendor (empty: none carries them)."""
+    if EXISTS in names:
+        return []  # creating it again needs what the panel never keeps (a password, a security answer)
     if target_type == "mailbox":
         payloads = []
         plain = {n: getattr(obj, n) for n in names if n in ("first_name", "last_name")}

@@ -101,6 +101,11 @@ def drift_check_run(*, vendor_account: VendorAccount, units: int | None = None) 
                 owner = importer.account(ctx, unit.vendor_id)
                 if owner is None:
                     result["missing"] += 1
+                    with transaction.atomic():
+                        reconcile.gone_at_vendor(
+                            target_type="vendor_customer", locals_not_seen=VendorCustomer.objects.filter(pk=unit.pk),
+                            label_of=lambda a: f"{a.customer}'s {vendor_account.profile.account_label}",
+                            customer_id=unit.customer_id, vendor_account=vendor_account, counts=counts)
                 else:
                     imports_accounts.account_walk(
                         vendor_account=vendor_account, customer=unit.customer,
@@ -132,6 +137,10 @@ def _domain_unit(domain: Domain, importer, ctx, counts: dict[str, int], result: 
     vendor = importer.domain_of(ctx, domain.name, domain.vendor_id)
     if vendor is None:
         result["missing"] += 1
+        with transaction.atomic():
+            reconcile.gone_at_vendor(target_type="domain", locals_not_seen=Domain.objects.filter(pk=domain.pk),
+                                     label_of=lambda d: d.name, customer_id=domain.customer_id,
+                                     vendor_account=domain.vendor_account, counts=counts)
         return
     with transaction.atomic():
         found = reconcile.domains_reconcile(holder=None, customer=domain.customer, vendor_account=domain.vendor_account,
@@ -139,10 +148,8 @@ def _domain_unit(domain: Domain, importer, ctx, counts: dict[str, int], result: 
                                             counts=counts, create=False)
     if not found or reconcile.in_flight("domain", [domain.pk]):
         return
-    for _, page in importer.mailboxes(ctx, vendor):
-        with transaction.atomic():
-            reconcile.mailboxes_reconcile(domain=domain, page=page, compared=importer.mailbox_fields, packages={},
-                                          counts=counts, create=False)
+    imports_accounts.mailboxes_walk(domain, vendor, importer, ctx, {}, create=False,
+                                    page_done=lambda more, seen: reconcile.add(counts, more))
 
 
 def drift_checks_dispatch() -> int:

@@ -113,7 +113,9 @@ def account_walk(*, vendor_account, customer: Customer, owner: VendorOwner, impo
     with transaction.atomic():
         packages = reconcile.packages_reconcile(holder=holder, found=found_packages, counts=counts, create=create)
         page_done(counts, 0)
+    seen_domains: set[str] = set()
     for page in importer.account_domains(ctx, owner):
+        seen_domains.update(d.name for d in page)
         counts = reconcile.tally()
         with transaction.atomic():
             domains = reconcile.domains_reconcile(holder=holder, customer=holder.customer,
@@ -122,19 +124,40 @@ def account_walk(*, vendor_account, customer: Customer, owner: VendorOwner, impo
                                                   create=create)
             page_done(counts, 0)
         for domain, vendor in domains:
-            if reconcile.in_flight("domain", [domain.pk]):
-                continue
-            for _, mailboxes in importer.mailboxes(ctx, vendor):
-                counts = reconcile.tally()
-                with transaction.atomic():
-                    reconcile.mailboxes_reconcile(domain=domain, page=mailboxes, compared=importer.mailbox_fields,
-                                                  packages=packages, counts=counts, create=create)
-                    page_done(counts, len(mailboxes))
+            if not reconcile.in_flight("domain", [domain.pk]):
+                mailboxes_walk(domain, vendor, importer, ctx, packages, page_done=page_done, create=create)
+    counts = reconcile.tally()
+    with transaction.atomic():
+        reconcile.gone_at_vendor(target_type="domain", locals_not_seen=holder.domains.exclude(name__in=seen_domains),
+                                 label_of=lambda d: d.name, customer_id=holder.customer_id,
+                                 vendor_account=vendor_account, counts=counts)
+        page_done(counts, 0)
     found_contacts = importer.contacts(ctx, owner)
-    if found_contacts:
+    counts = reconcile.tally()
+    with transaction.atomic():
+        reconcile.contacts_reconcile(holder=holder, found=found_contacts, compared=importer.contact_fields,
+                                     counts=counts, create=create)
+        reconcile.gone_at_vendor(target_type="contact", locals_not_seen=holder.contacts.exclude(
+            vendor_id__in=[c.vendor_id for c in found_contacts]), label_of=lambda c: f"{c.name}, contact of "
+            f"{holder.customer}", customer_id=holder.customer_id, vendor_account=vendor_account, counts=counts)
+        page_done(counts, 0)
+    return holder
+
+
+def mailboxes_walk(domain, vendor, importer: Importer, ctx: Context, packages: dict, *,
+                   page_done: Callable[[dict[str, int], int], None], create: bool) -> None:
+    """The domain's mailboxes page by page, then those the vendor no longer lists (drift)."""
+    seen: set[str] = set()
+    for _, mailboxes in importer.mailboxes(ctx, vendor):
+        seen.update(m.local_part for m in mailboxes)
         counts = reconcile.tally()
         with transaction.atomic():
-            reconcile.contacts_reconcile(holder=holder, found=found_contacts, compared=importer.contact_fields,
-                                         counts=counts, create=create)
-            page_done(counts, 0)
-    return holder
+            reconcile.mailboxes_reconcile(domain=domain, page=mailboxes, compared=importer.mailbox_fields,
+                                          packages=packages, counts=counts, create=create)
+            page_done(counts, len(mailboxes))
+    counts = reconcile.tally()
+    with transaction.atomic():
+        reconcile.gone_at_vendor(target_type="mailbox", locals_not_seen=domain.mailboxes.exclude(local_part__in=seen),
+                                 label_of=lambda m: f"{m.local_part}@{domain.name}", customer_id=domain.customer_id,
+                                 vendor_account=domain.vendor_account, counts=counts)
+        page_done(counts, 0)

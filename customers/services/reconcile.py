@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from customers.choices import LinkState, RequestedState
 from customers.models import Contact, Customer, Domain, DomainPackageLink, Mailbox, Package, VendorCustomer
-from customers.services.drift import differences, drift_open, drift_settle, in_flight, same
+from customers.services.drift import EXISTS, Difference, differences, drift_open, drift_settle, in_flight, same
 from provisioning.adapters.importing import VendorContact, VendorDomain, VendorMailbox, VendorOwner, VendorPackage
 
 COUNTS = ("created", "updated", "unchanged", "drifted", "skipped")
@@ -255,6 +255,22 @@ def contacts_reconcile(*, holder: VendorCustomer, found: list[VendorContact], co
         _compare("contact", local, facts={"vendor_state": vendor.vendor_state}, compared=compared,
                  theirs=vendor.fields, label=f"{local.name}, contact of {holder.customer}",
                  customer_id=holder.customer_id, vendor_account=holder.vendor_account, counts=counts)
+
+
+# ---- objects the vendor no longer holds -----------------------------------------------------------------
+def gone_at_vendor(*, target_type: str, locals_not_seen, label_of, customer_id: int | None, vendor_account,
+                   counts: dict[str, int], limit: int = 1000) -> None:
+    """Objects the vendor confirmed once (they have its id) but no longer lists: one drift alert each ("the panel
+    holds it, the vendor has no such"); never removed here, and never while a change to them is in flight."""
+    gone = list(locals_not_seen.exclude(vendor_id="").exclude(requested_state=RequestedState.DELETED)[:limit])
+    busy = in_flight(target_type, [o.pk for o in gone])
+    for obj in gone:
+        if obj.pk in busy:
+            counts["skipped"] += 1
+            continue
+        drift_open(target_type=target_type, obj=obj, label=label_of(obj), customer_id=customer_id,
+                   vendor_account=vendor_account, found=[Difference(EXISTS, True, False)])
+        counts["drifted"] += 1
 
 
 # ---- proposing customers for vendor-side accounts ---------------------------------------------------------

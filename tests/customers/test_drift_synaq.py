@@ -101,3 +101,17 @@ def test_the_alert_page_offers_both_fixes_and_taking_the_vendors_settles_it(acco
     response = staff_client.post(f"/drift/mailbox/{renamed.pk}/take/")
     assert response.status_code == 302 and response["Location"] == f"/alerts/{alert.pk}/"
     assert Mailbox.objects.get(pk=renamed.pk).last_name == "Renamed"
+
+
+def test_a_mailbox_synaq_no_longer_holds_is_drift_and_taking_synaqs_records_it_gone(account, synaq, staff):
+    gone = Mailbox.objects.get(local_part="user5")
+    synaq._remove_mailbox(synaq.mailboxes[gone.vendor_id])
+    check_round(account)
+    alert = Alert.objects.get()
+    assert alert.target_id == gone.pk and "the panel holds it, SYNAQ no longer does" in alert.message
+    assert not drift.can_push(alert)
+    drift.drift_take_vendors(alert=alert, acting_user=staff)
+    gone.refresh_from_db()
+    assert gone.requested_state == "deleted" and gone.vendor_state == "deleted"
+    check_round(account)
+    assert Alert.objects.count() == 1 and not Alert.objects.filter(resolved_at__isnull=True).exists()
