@@ -14,7 +14,7 @@ from customers.forms_imports import ImportMappingForm, ImportScopeForm
 from customers.services import imports
 from provisioning import selectors as provisioning_selectors
 from provisioning.choices import Capability, ImportState
-from provisioning.models import ImportJob, VendorAccount
+from provisioning.models import DriftCheck, ImportJob, VendorAccount
 
 
 def job_url(job) -> str:
@@ -51,6 +51,7 @@ def vendor_account_detail(request, account_pk: int):
     jobs = ImportJob.objects.filter(vendor_account=account).select_related("requested_by")[:10]
     return render_page(request, "customers/vendor_account_detail.html", {
         "account": account, "vendor": account.profile, "importer": importer, "form": form, "jobs": jobs,
+        "drift_check": DriftCheck.objects.filter(vendor_account=account).first(),
         "capabilities": [Capability(c).label for c in sorted(account.profile.capabilities)],
         "section": "vendor_accounts"})
 
