@@ -24,8 +24,18 @@ from customers.choices import LinkState, RequestedState
 from customers.models import Contact, Customer, Domain, DomainPackageLink, Mailbox, Package, VendorCustomer
 from customers.services.drift import EXISTS, Difference, differences, drift_open, drift_settle, in_flight, same
 from provisioning.adapters.importing import VendorContact, VendorDomain, VendorMailbox, VendorOwner, VendorPackage
+from provisioning.services.state import target_check_state
 
 COUNTS = ("created", "updated", "unchanged", "drifted", "skipped")
+# Vendor states with a follow-up of their own (a stale domain, a locked mailbox...): when one is found, or found
+# gone, the engine's state check reads the object through its adapter, which opens or resolves that alert.
+FOLLOW_UP_STATES = frozenset({"stale", "error", "failed", "orphaned", "locked"})
+
+
+def follow_up(target_type: str, obj, before: str = "") -> None:
+    """Let the engine's state check open (or resolve) the follow-up alert a vendor state calls for."""
+    if obj.vendor_state in FOLLOW_UP_STATES or before in FOLLOW_UP_STATES:
+        target_check_state(target_type=target_type, pk=obj.pk)
 
 
 def tally() -> dict[str, int]:
@@ -37,8 +47,9 @@ def add(counts: dict[str, int], more: dict[str, int]) -> None:
         counts[key] = counts.get(key, 0) + value
 
 
-def _refresh(obj, facts: dict[str, Any]) -> list[str]:
+def _refresh(target_type: str, obj, facts: dict[str, Any]) -> list[str]:
     """Write what the vendor said about what is live; the names that changed."""
+    before = obj.vendor_state
     changed = []
     for name, value in facts.items():
         if name == "vendor_attrs":
@@ -52,6 +63,8 @@ def _refresh(obj, facts: dict[str, Any]) -> list[str]:
     if changed:
         obj.last_synced_at = timezone.now()
         obj.save(update_fields=[*changed, "last_synced_at", "updated_at"])
+        if "vendor_state" in changed:
+            follow_up(target_type, obj, before)
     return changed
 
 
@@ -60,7 +73,7 @@ def _compare(target_type: str, obj, *, facts: dict, compared: tuple[str, ...], t
     if in_flight(target_type, [obj.pk]):
         counts["skipped"] += 1
         return
-    changed = _refresh(obj, facts)
+    changed = _refresh(target_type, obj, facts)
     found = differences(obj, compared, theirs)
     if found:
         drift_open(target_type=target_type, obj=obj, label=label, customer_id=customer_id,
@@ -158,6 +171,7 @@ def domains_reconcile(*, holder: VendorCustomer | None, customer: Customer, vend
                 vendor_state=vendor.vendor_state, vendor_customer=holder, vendor_attrs=vendor.attrs,
                 last_synced_at=timezone.now(), **plain)
             counts["created"] += 1
+            follow_up("domain", local)
         elif local.vendor_account_id != vendor_account.pk or local.customer_id != customer.pk:
             counts["skipped"] += 1  # another customer's or vendor account's in the panel: never taken over
             continue
@@ -222,7 +236,7 @@ def mailboxes_reconcile(*, domain: Domain, page: list[VendorMailbox], compared: 
         facts.update(vendor_id=vendor.vendor_id, vendor_state=vendor.vendor_state)
         if package is not None and "edition" not in compared:
             facts["package_id"] = package.pk
-        changed = _refresh(local, facts)
+        changed = _refresh("mailbox", local, facts)
         found = differences(local, compared, details)
         if found:
             drift_open(target_type="mailbox", obj=local, label=local.address, customer_id=domain.customer_id,
@@ -234,6 +248,9 @@ def mailboxes_reconcile(*, domain: Domain, page: list[VendorMailbox], compared: 
     if new:
         Mailbox.objects.bulk_create(new, ignore_conflicts=True)
         counts["created"] += len(new)
+        watched = [m.local_part for m in new if m.vendor_state in FOLLOW_UP_STATES]
+        for created in Mailbox.objects.filter(domain=domain, local_part__in=watched) if watched else ():
+            follow_up("mailbox", created)
     drift_settle("mailbox", settled)
 
 

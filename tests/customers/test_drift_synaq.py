@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from customers.models import Mailbox
+from customers.models import Domain, Mailbox
 from customers.services import drift, drift_check
 from provisioning.models import Alert, DriftCheck, Operation
 from tests.customers.import_support import check_round, import_all
@@ -42,46 +42,47 @@ def renamed(account, synaq):
 
 def test_an_unchanged_estate_opens_no_drift_alert(account):
     runs = check_round(account)
-    assert not Alert.objects.exists() and sum(r["compared"] for r in runs) == 2
+    assert not Alert.objects.filter(kind="drift").exists() and sum(r["compared"] for r in runs) == 2
     assert DriftCheck.objects.get(vendor_account=account).cursor == {"after": 0}
 
 
 def test_a_mailbox_changed_at_synaq_opens_exactly_one_alert_naming_both_sides(account, renamed):
     check_round(account)
-    alert = Alert.objects.get()
+    alert = Alert.objects.get(kind="drift")
     assert alert.kind == "drift" and alert.target_type == "mailbox" and alert.target_id == renamed.pk
     assert "last name: the panel says User 3, SYNAQ says Renamed" in alert.message
     assert alert.details["fields"] == [{"field": "last_name", "label": "last name", "ours": "User 3",
                                         "theirs": "Renamed"}]
     assert Mailbox.objects.get(pk=renamed.pk).last_name == "User 3"  # never overwritten
     check_round(account)
-    assert Alert.objects.count() == 1  # the same alert, not a second
+    assert Alert.objects.filter(kind="drift").count() == 1  # the same alert, not a second
 
 
 def test_taking_synaqs_value_leaves_both_sides_equal(account, renamed, synaq, staff):
     check_round(account)
-    drift.drift_take_vendors(alert=Alert.objects.get(), acting_user=staff)
+    drift.drift_take_vendors(alert=Alert.objects.get(kind="drift"), acting_user=staff)
     assert Mailbox.objects.get(pk=renamed.pk).last_name == "Renamed" == synaq.mailboxes[renamed.vendor_id]["last_name"]
     check_round(account)
-    assert Alert.objects.get().resolved_at is not None and Alert.objects.count() == 1
+    drifts = Alert.objects.filter(kind="drift")
+    assert drifts.count() == 1 and drifts.get().resolved_at is not None
 
 
 def test_pushing_ours_sends_the_panels_value_and_leaves_both_sides_equal(account, renamed, synaq, staff):
     check_round(account)
-    operations = drift.drift_push_ours(alert=Alert.objects.get(), acting_user=staff)
+    operations = drift.drift_push_ours(alert=Alert.objects.get(kind="drift"), acting_user=staff)
     assert [op.kind for op in operations] == ["mailbox.update"]
     Drain()()
     assert Operation.objects.get().state == "succeeded"
     assert synaq.mailboxes[renamed.vendor_id]["last_name"] == "User 3" == Mailbox.objects.get(pk=renamed.pk).last_name
     check_round(account)
-    assert not Alert.objects.filter(resolved_at__isnull=True).exists()
+    assert not Alert.objects.filter(kind="drift", resolved_at__isnull=True).exists()
 
 
 def test_a_mailbox_with_a_change_in_flight_is_neither_reported_nor_overwritten(account, renamed):
     Operation.objects.create(kind="mailbox.update", target_type="mailbox", target_id=renamed.pk,
                              vendor_account=account, payload={"mailbox_id": renamed.pk, "changes": {}})
     runs = check_round(account)
-    assert not Alert.objects.exists() and sum(r["skipped"] for r in runs) == 1
+    assert not Alert.objects.filter(kind="drift").exists() and sum(r["skipped"] for r in runs) == 1
     assert Mailbox.objects.get(pk=renamed.pk).last_name == "User 3"
 
 
@@ -93,7 +94,7 @@ def test_a_run_compares_only_its_share_and_the_next_run_goes_on(account):
 
 def test_the_alert_page_offers_both_fixes_and_taking_the_vendors_settles_it(account, renamed, staff_client):
     check_round(account)
-    alert = Alert.objects.get()
+    alert = Alert.objects.get(kind="drift")
     page = staff_client.get(f"/alerts/{alert.pk}/")
     assert b"/drift/mailbox/" in page.content
     fix = staff_client.get(f"/drift/mailbox/{renamed.pk}/?alert={alert.pk}&kind=drift", HTTP_HX_REQUEST="true")
@@ -107,11 +108,22 @@ def test_a_mailbox_synaq_no_longer_holds_is_drift_and_taking_synaqs_records_it_g
     gone = Mailbox.objects.get(local_part="user5")
     synaq._remove_mailbox(synaq.mailboxes[gone.vendor_id])
     check_round(account)
-    alert = Alert.objects.get()
+    alert = Alert.objects.get(kind="drift")
     assert alert.target_id == gone.pk and "the panel holds it, SYNAQ no longer does" in alert.message
     assert not drift.can_push(alert)
     drift.drift_take_vendors(alert=alert, acting_user=staff)
     gone.refresh_from_db()
     assert gone.requested_state == "deleted" and gone.vendor_state == "deleted"
     check_round(account)
-    assert Alert.objects.count() == 1 and not Alert.objects.filter(resolved_at__isnull=True).exists()
+    drifts = Alert.objects.filter(kind="drift")
+    assert drifts.count() == 1 and not drifts.filter(resolved_at__isnull=True).exists()
+
+
+def test_a_domain_gone_stale_at_synaq_gets_its_high_priority_follow_up_not_a_drift_alert(account, synaq):
+    domain = Domain.objects.get(name="seed1-1.example.net")
+    synaq.domains[domain.vendor_id]["stale"] = True
+    check_round(account)
+    assert Domain.objects.get(pk=domain.pk).vendor_state == "stale"
+    alert = Alert.objects.get(kind="domain_stale")
+    assert alert.target_id == domain.pk and alert.severity == "high"
+    assert not Alert.objects.filter(kind="drift").exists()
