@@ -522,6 +522,11 @@ def _run_account_row(job: ImportJob, rows: list[dict], position: int, importer: 
     except ValidationError as error:
         rows[position] = {**rows[position], "error": " ".join(error.messages)}
         _save(job, proposal=rows)
+    except VendorError as error:
+        if error.retryable:  # the job waits and resumes at this account
+            raise
+        rows[position] = {**rows[position], "error": error.message}  # this account only (gone since the proposal)
+        _save(job, proposal=rows)
     job.refresh_from_db(fields=["mailboxes_seen"])
     position += 1
     _save(job, cursor={"row": position, "seen": job.mailboxes_seen}, domains_done=F("domains_done") + 1)

@@ -81,3 +81,14 @@ def test_a_client_named_by_one_of_its_domains_is_imported_alone(account, estate,
     job = run(confirm(start(account, "d1.b1.seed.test", staff), staff, {0: customer.pk}))
     assert job.state == "done" and VendorCustomer.objects.get().vendor_id == "50001"
     assert Domain.objects.filter(customer=customer).count() == 4
+
+
+def test_a_client_gone_between_proposal_and_run_is_named_and_the_others_imported(account, estate, staff, greenview):
+    job = start(account, "all", staff)
+    mapping = {i: CustomerFactory(name=f"C{i}").pk for i, r in enumerate(job.proposal) if not r.get("error")}
+    job = confirm(job, staff, mapping)
+    del greenview.clients[50001]
+    job = run(job)
+    assert job.state == "done"
+    assert "no client 50001" in next(r for r in job.proposal if r["vendor_id"] == "50001")["error"]
+    assert VendorCustomer.objects.filter(vendor_id="50002").exists()

@@ -49,23 +49,24 @@ class GreenviewImporter(Importer):
         self._plan_cache = plans
         return plans
 
-    def owner_of(self, client: dict[str, Any], plans: dict[str, str]) -> VendorOwner:
+    def owner_of(self, client: dict[str, Any], plans: dict[str, str], *, with_domains: bool = True) -> VendorOwner:
         cid = str(client.get("id"))
         fields: dict[str, Any] = {"title": client.get("name") or "", "email": client.get("email_address") or "",
                                   "seats": client.get("user_count")}
         if plans.get(cid):
             fields["plan"] = plans[cid]
         domains = client.get("domains") or []
+        # The proposal keeps only the count; the domains are read afresh when the client is imported.
         return VendorOwner(vendor_id=cid, label=str(client.get("name") or cid), vendor_state="active", fields=fields,
-                           attrs={"domains": domains}, domain_count=len(domains))
+                           attrs={"domains": domains} if with_domains else {}, domain_count=len(domains))
 
     def accounts(self, ctx, entry: str) -> list[VendorOwner]:
         plans = self._plans(ctx)
         if entry == self.ALL:
-            return [self.owner_of(c, plans) for c in ctx.client.get("/v1/clients") or []]
+            return [self.owner_of(c, plans, with_domains=False) for c in ctx.client.get("/v1/clients") or []]
         path = f"/v1/clients/{entry}" if entry.isdigit() else f"/v1/domains/{entry}/client"
         try:
-            return [self.owner_of(ctx.client.get(path) or {}, plans)]
+            return [self.owner_of(ctx.client.get(path) or {}, plans, with_domains=False)]
         except NotFoundError:
             raise NotFoundError(f"Greenview holds no client {entry}.", status=404, field="scope") from None
 
@@ -75,6 +76,15 @@ class GreenviewImporter(Importer):
         except NotFoundError:
             return None
         return self.owner_of(client, self._plans(ctx))
+
+    def account_details(self, ctx, owner: VendorOwner) -> VendorOwner:
+        """The client as Greenview holds it now, with its domains."""
+        if "domains" in owner.attrs:
+            return owner
+        fresh = self.account(ctx, owner.vendor_id)
+        if fresh is None:
+            raise NotFoundError(f"Greenview holds no client {owner.vendor_id} any more.", status=404)
+        return fresh
 
     def account_domains(self, ctx, owner: VendorOwner) -> Iterator[list[VendorDomain]]:
         domains = owner.attrs.get("domains") or []
