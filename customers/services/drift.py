@@ -77,7 +77,9 @@ def same(ours: Any, theirs: Any) -> bool:
     if ours in empty and theirs in empty:
         return True
     if isinstance(ours, list | tuple) and isinstance(theirs, list | tuple):
-        return [str(v) for v in ours] == [str(v) for v in theirs]
+        return len(ours) == len(theirs) and all(same(a, b) for a, b in zip(ours, theirs, strict=True))
+    if isinstance(ours, dict) or isinstance(theirs, dict):
+        return ours == theirs  # key order is not kept by every database (PostgreSQL's jsonb sorts keys)
     if isinstance(ours, int | bool) or isinstance(theirs, int | bool):
         return str(ours) == str(theirs)
     return ours == theirs
