@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from core.audit import audit_record
 from customers.models import Customer, VendorCustomer
 from customers.services import reconcile
 from provisioning.adapters.base import VendorError
@@ -93,8 +94,19 @@ def run_account(job: ImportJob, row: dict, importer: Importer, ctx: Context, *,
     each page's transaction (it keeps the job's claim and adds the counters, so a lost claim writes nothing)."""
     customer = Customer.objects.get(pk=row["customer_id"])
     owner = importer.account_details(ctx, owner_of(row))
-    account_walk(vendor_account=job.vendor_account, customer=customer, owner=owner, importer=importer,
-                 ctx=ctx, page_done=page_done, create=True)
+    counts = reconcile.tally()
+
+    def counted(more: dict[str, int], seen: int) -> None:
+        page_done(more, seen)
+        reconcile.add(counts, more)
+
+    holder = account_walk(vendor_account=job.vendor_account, customer=customer, owner=owner, importer=importer,
+                          ctx=ctx, page_done=counted, create=True)
+    if holder is not None:
+        audit_record(acting_user=job.confirmed_by, action="vendor_customer.import", target=holder, customer=customer,
+                     summary=f"Imported {owner.label or owner.vendor_id} from {job.vendor_account.name} (import "
+                             f"#{job.pk}): {counts['created']} created, {counts['updated']} refreshed, "
+                             f"{counts['drifted']} disagreeing")
 
 
 def account_walk(*, vendor_account, customer: Customer, owner: VendorOwner, importer: Importer, ctx: Context,

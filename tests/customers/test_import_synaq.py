@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.models import AuditEvent
 from customers.models import Domain, DomainPackageLink, Mailbox, Package, VendorCustomer
 from provisioning.models import Alert
 from tests.customers.import_support import confirm, import_all, run, start
@@ -109,3 +110,10 @@ def test_an_ou_named_by_title_is_imported_alone(account, estate, customers, staf
 def test_an_ou_the_vendor_does_not_hold_is_named_in_the_proposal(account, staff):
     job = start(account, "No Such Company", staff)
     assert "holds no OU titled No Such Company" in job.proposal[0]["error"]
+
+
+def test_each_imported_ou_is_audited_with_what_came_of_it(account, customers, staff):
+    import_all(account, staff)
+    event = AuditEvent.objects.get(action="vendor_customer.import")
+    assert event.actor == staff and "Imported Acme Ltd from synaq sandbox" in event.summary
+    assert "11 created" in event.summary
