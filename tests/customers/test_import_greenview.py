@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from customers.models import Domain, VendorCustomer
-from provisioning.models import Alert
+from provisioning.models import Alert, ImportJob, Operation
 from tests.customers.import_support import confirm, import_all, run, start
 from tests.factories import CustomerFactory
 from tests.vendors.conftest import account_for
@@ -92,3 +92,25 @@ def test_a_client_gone_between_proposal_and_run_is_named_and_the_others_imported
     assert job.state == "done"
     assert "no client 50001" in next(r for r in job.proposal if r["vendor_id"] == "50001")["error"]
     assert VendorCustomer.objects.filter(vendor_id="50002").exists()
+
+
+def test_a_client_with_a_change_in_flight_is_left_alone_by_a_second_import(account, estate, staff, greenview):
+    run(_by_hand(start(account, "all", staff), staff))
+    client = VendorCustomer.objects.get(vendor_id="50001")
+    Operation.objects.create(kind="vendor_customer.update", target_type="vendor_customer", target_id=client.pk,
+                             vendor_account=account, payload={"vendor_customer_id": client.pk, "changes": {}})
+    greenview.clients[50001]["user_count"] = 99
+    again = import_all(account, staff)
+    assert again.skipped == 1 and not Alert.objects.exists()
+    assert VendorCustomer.objects.get(pk=client.pk).seats == 10
+
+
+def test_an_import_resumes_at_the_account_where_its_worker_died(account, greenview, staff):
+    greenview.seed(clients=3, domains=6)
+    job = _by_hand(start(account, "all", staff), staff)
+    # A worker took it, imported the first two accounts and died (its claim lapses).
+    ImportJob.objects.filter(pk=job.pk).update(cursor={"row": 2, "seen": 0}, domains_done=2)
+    job = run(job)
+    assert job.state == "done" and job.domains_done == job.domains_total
+    names = [r["vendor_id"] for r in job.proposal]
+    assert set(VendorCustomer.objects.values_list("vendor_id", flat=True)) == set(names[2:])
