@@ -115,6 +115,9 @@ def drift_check_run(*, vendor_account: VendorAccount, units: int | None = None) 
                 _domain_unit(unit, importer, ctx, counts, result)
             after = unit.pk
             result["compared"] += 1
+            # Keep the claim while a long run goes on (a large SYNAQ OU is one unit).
+            DriftCheck.objects.filter(pk=check.pk).update(
+                claimed_until=timezone.now() + timedelta(seconds=CLAIM_SECONDS), cursor={"after": after})
         if len(batch) < want:
             after = 0
             result["round_done"] = True

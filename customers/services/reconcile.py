@@ -114,12 +114,13 @@ def account_reconcile(*, vendor_account, customer: Customer | None, owner: Vendo
         plain.setdefault("reference", owner.reference[:32])
         local = VendorCustomer.objects.create(
             customer=customer, vendor_account=vendor_account, vendor_id=owner.vendor_id,
-            vendor_state=owner.vendor_state, details=details, last_synced_at=timezone.now(), **plain)
+            vendor_state=owner.vendor_state or "active", details=details, last_synced_at=timezone.now(), **plain)
         counts["created"] += 1
         return local
     if customer is not None and local.customer_id != customer.pk:
         raise ValidationError(f"{owner.label or owner.vendor_id} belongs to {local.customer} in the panel.")
-    _compare("vendor_customer", local, facts={"vendor_id": owner.vendor_id, "vendor_state": owner.vendor_state},
+    facts = {"vendor_id": owner.vendor_id, **({"vendor_state": owner.vendor_state} if owner.vendor_state else {})}
+    _compare("vendor_customer", local, facts=facts,
              compared=compared, theirs=owner.fields, label=f"{local.customer}'s {vendor_account.profile.account_label}",
              customer_id=local.customer_id, vendor_account=vendor_account, counts=counts)
     return local

@@ -48,6 +48,8 @@ class VendorOwner:
     attrs: dict[str, Any] = field(default_factory=dict)
     # The vendor's reference number for the account (SYNAQ ``client_ref``, Rackspace ``referenceNumber``).
     reference: str = ""
+    # "" when the vendor's API shows no state for it (SYNAQ OUs, Greenview clients, Rackspace customers): the
+    # panel's own record of it is then kept, never overwritten by a guess.
     vendor_state: str = "active"
     # What the vendor holds, in ``VendorCustomer``'s field names (``details.<key>`` for its details).
     fields: dict[str, Any] = field(default_factory=dict)

@@ -89,3 +89,10 @@ def test_a_customer_renamed_at_rackspace_is_drift_and_our_name_goes_back(account
     assert rackspace.customers["460185"]["name"] == "Seeded Customer 460185"
     _check(account, clock)
     assert not Alert.objects.filter(resolved_at__isnull=True).exists()
+
+
+def test_a_customer_the_panel_disabled_stays_disabled_the_vendor_shows_no_state_to_say_otherwise(account, clock):
+    holder = VendorCustomer.objects.get(vendor_id="460186")
+    VendorCustomer.objects.filter(pk=holder.pk).update(vendor_state="suspended", requested_state="suspended")
+    _check(account, clock)
+    assert VendorCustomer.objects.get(pk=holder.pk).vendor_state == "suspended" and not Alert.objects.exists()

@@ -57,7 +57,7 @@ class GreenviewImporter(Importer):
             fields["plan"] = plans[cid]
         domains = client.get("domains") or []
         # The proposal keeps only the count; the domains are read afresh when the client is imported.
-        return VendorOwner(vendor_id=cid, label=str(client.get("name") or cid), vendor_state="active", fields=fields,
+        return VendorOwner(vendor_id=cid, label=str(client.get("name") or cid), vendor_state="", fields=fields,
                            attrs={"domains": domains} if with_domains else {}, domain_count=len(domains))
 
     def accounts(self, ctx, entry: str) -> list[VendorOwner]:

@@ -29,7 +29,7 @@ def owner_of(data: dict[str, Any], *, full: bool) -> VendorOwner:
     if full:
         fields["email"] = data.get("email") or ""
         fields.update({f"details.{k}": data.get(v) or "" for k, v in DETAIL_FIELDS.items()})
-    return VendorOwner(vendor_id=number, label=name or number, reference=ref, vendor_state="active", fields=fields,
+    return VendorOwner(vendor_id=number, label=name or number, reference=ref, vendor_state="", fields=fields,
                        attrs={"full": full})
 
 

@@ -35,7 +35,7 @@ def _pages(client, path: str, key: str, **params: Any) -> Iterator[list[dict[str
 
 def owner_of(ou: dict[str, Any], domain_count: int | None = None) -> VendorOwner:
     title, ref = str(ou.get("title") or ""), str(ou.get("client_ref") or "")
-    return VendorOwner(vendor_id=str(ou["guid"]).lower(), label=title, reference=ref, vendor_state="active",
+    return VendorOwner(vendor_id=str(ou["guid"]).lower(), label=title, reference=ref, vendor_state="",
                        attrs={"type": ou.get("type") or ""}, fields={"title": title, "reference": ref},
                        domain_count=domain_count)
 
