@@ -28,6 +28,7 @@ from provisioning.kinds.account import VendorCustomerUpdate
 from provisioning.kinds.contact import ContactUpdate
 from provisioning.kinds.filtering import DomainSetMailServers
 from provisioning.kinds.mailbox import MailboxChangeEdition, MailboxUpdate
+from provisioning.kinds.package import PackageChangeEditions
 from provisioning.models import Alert, Operation
 from provisioning.services.alerts import alert_open
 
@@ -236,6 +237,10 @@ def push_payloads(target_type: str, obj, names: list[str]) -> list:
         return [VendorCustomerUpdate(vendor_customer_id=obj.pk, changes=changes)]
     if target_type == "contact":
         return [ContactUpdate(contact_id=obj.pk, vendor_customer_id=obj.vendor_customer_id, new_answer=False)]
+    if target_type == "package" and set(names) == {"editions"}:
+        # On an active package its domains then go stale at SYNAQ: the follow-up alert guides the Refresh.
+        return [PackageChangeEditions(package_id=obj.pk, product_code=obj.product_code,
+                                      editions=tuple(obj.editions or ()))]
     if target_type == "domain" and set(names) == {"mail_servers"}:
         return [DomainSetMailServers(domain_id=obj.pk, mail_servers=tuple(obj.mail_servers))]
     return []

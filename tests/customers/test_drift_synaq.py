@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from customers.models import Domain, Mailbox
+from customers.models import Domain, Mailbox, Package
 from customers.services import drift, drift_check
 from provisioning.models import Alert, DriftCheck, Operation
 from tests.customers.import_support import check_round, import_all
@@ -127,3 +127,15 @@ def test_a_domain_gone_stale_at_synaq_gets_its_high_priority_follow_up_not_a_dri
     alert = Alert.objects.get(kind="domain_stale")
     assert alert.target_id == domain.pk and alert.severity == "high"
     assert not Alert.objects.filter(kind="drift").exists()
+
+
+def test_package_editions_changed_at_synaq_are_drift_and_ours_go_back(account, synaq, staff):
+    package = Package.objects.get(customer__reference="s1-1")
+    synaq.packages[package.vendor_id]["editions"] = ["SYN-CMS-BASIC-02", "SYN-CM-PREM-25-ARCH", "SYN-CMS-STD-10"]
+    check_round(account)
+    alert = Alert.objects.get(kind="drift")
+    assert alert.target_type == "package" and "editions: the panel says SYN-CMS-BASIC-02, SYN-CM-PREM-25-ARCH" in \
+        alert.message
+    drift.drift_push_ours(alert=alert, acting_user=staff)
+    assert [op.state for op in Drain()()] == ["succeeded"]
+    assert synaq.packages[package.vendor_id]["editions"] == ["SYN-CMS-BASIC-02", "SYN-CM-PREM-25-ARCH"]
