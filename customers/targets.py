@@ -30,6 +30,18 @@ from provisioning.targets import Facts, TargetType
 SECRET = "vendor_account__credentials"
 
 
+def drift_fix_url(target_type: str, pk: int, alert_kind: str) -> str:
+    """A drift alert's fix in place: both sides, "take the vendor's" and "push ours"."""
+    return reverse("customers:drift_fix", args=[target_type, pk]) if alert_kind == "drift" else ""
+
+
+class DriftFix:
+    """Target types whose drift alerts offer the fix in place."""
+
+    def fix_url(self, pk: int, alert_kind: str) -> str:
+        return drift_fix_url(self.name, pk, alert_kind)
+
+
 class CustomerTarget(TargetType):
     name = "customer"
     label = "Customer"
@@ -41,7 +53,7 @@ class CustomerTarget(TargetType):
         return obj.pk
 
 
-class VendorCustomerTarget(TargetType):
+class VendorCustomerTarget(DriftFix, TargetType):
     """Besides id and state, a vendor may report the account's details, its invoices (``invoices``), its
     monthly cost (``monthly_cost``) or when it last enabled or disabled it (``toggled_at``)."""
 
@@ -91,7 +103,7 @@ class VendorCustomerTarget(TargetType):
                 "monthly_cost": Decimal(str(cost["monthly_cost"])), "subscriptions": cost.get("subscriptions") or []})
 
 
-class ContactTarget(TargetType):
+class ContactTarget(DriftFix, TargetType):
     name = "contact"
     label = "Contact"
     model = Contact
@@ -131,7 +143,7 @@ class ContactTarget(TargetType):
         super().apply(pk, facts)
 
 
-class PackageTarget(TargetType):
+class PackageTarget(DriftFix, TargetType):
     name = "package"
     label = "Package"
     model = Package
@@ -179,7 +191,7 @@ class DomainTarget(TargetType):
     def fix_url(self, pk: int, alert_kind: str) -> str:
         if alert_kind in ("domain_stale", "prune_failed", "domain_error"):
             return reverse("customers:domain_fix", args=[pk])
-        return ""
+        return drift_fix_url(self.name, pk, alert_kind)
 
     @transaction.atomic
     def apply(self, pk: int, facts: Facts) -> None:
@@ -204,7 +216,7 @@ class DomainTarget(TargetType):
                 "data_as_at": usage.get("data_as_at", "")[:40], "editions": usage.get("editions", [])})
 
 
-class MailboxTarget(TargetType):
+class MailboxTarget(DriftFix, TargetType):
     name = "mailbox"
     label = "Mailbox"
     model = Mailbox

@@ -53,6 +53,17 @@ def _configure(sender: Celery, **kwargs) -> None:
                 "schedule": 30,
                 "options": {"expires": 30},
             },
+            "customers.sweep_imports": {
+                "task": "customers.sweep_imports",
+                "schedule": 30,
+                "options": {"expires": 30},
+            },
+            # A few objects of each vendor account's estate compared with the vendor per run (drift alerts).
+            "customers.drift_checks": {
+                "task": "customers.drift_checks",
+                "schedule": settings.DRIFT_CHECK_SECONDS,
+                "options": {"expires": settings.DRIFT_CHECK_SECONDS},
+            },
             "provisioning.check_states": {
                 "task": "provisioning.check_states",
                 "schedule": settings.PROVISIONING_CHECK_SECONDS,

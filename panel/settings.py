@@ -219,6 +219,11 @@ PROVISIONING_REDISPATCH_SECONDS = float(os.environ.get("PROVISIONING_REDISPATCH_
 PROVISIONING_ORDER_WAIT_SECONDS = float(os.environ.get("PROVISIONING_ORDER_WAIT_SECONDS", "60"))
 # A dotted path to a callable giving the rate limiter's time (empty: the wall clock). Benchmarks only.
 PROVISIONING_LIMITER_CLOCK = os.environ.get("PROVISIONING_LIMITER_CLOCK", "")
+# The drift check: how often beat runs it per vendor account, and how many units (accounts or domains) a run
+# compares at least and at most (between them: enough for the whole estate once a day).
+DRIFT_CHECK_SECONDS = int(os.environ.get("DRIFT_CHECK_SECONDS", "300"))
+DRIFT_CHECK_MIN_UNITS = int(os.environ.get("DRIFT_CHECK_MIN_UNITS", "5"))
+DRIFT_CHECK_MAX_UNITS = int(os.environ.get("DRIFT_CHECK_MAX_UNITS", "200"))
 # A step due this soon rides a countdown as a hint (the row's due time stays the truth).
 PROVISIONING_HINT_SECONDS = float(os.environ.get("PROVISIONING_HINT_SECONDS", "20"))
 # Vendor HTTP: connect and read timeouts (seconds) and connections kept per vendor account.

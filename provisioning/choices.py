@@ -35,6 +35,12 @@ class Capability(models.TextChoices):
     WEBMAIL = "webmail", "Webmail single sign-on"
     CUSTOMER_ACCOUNTS = "customer_accounts", "Vendor-side customer accounts"
     MAILBOX_LOCKS = "mailbox_locks", "Mailbox locks (abuse)"
+    IMPORT = "import", "Import the vendor's existing estate (sync, adopt)"
+    SPAM_CONTROL_PANEL = "spam_control_panel", "Anti-spam control panel single sign-on"
+    SECRET_QUESTIONS = "secret_questions", "Secret questions and password reset by them"
+    MESSAGE_COUNTS = "message_counts", "Message counts per folder"
+    EXCHANGE = "exchange", "Exchange mailboxes"
+    ACCOUNT_PASSWORDS = "account_passwords", "Vendor-side account passwords (forgotten, reset, verification)"
 
 
 class OperationState(Coloured, models.TextChoices):
@@ -82,6 +88,7 @@ class AlertKind(Coloured, models.TextChoices):
     MAILBOX_LOCKED = "mailbox_locked", "Mailbox locked by the vendor"
     VENDOR_UNREACHABLE = "vendor_unreachable", "Vendor unreachable"
     VENDOR_AUTH = "vendor_auth", "Vendor refused our credentials"
+    DRIFT = "drift", "Panel and vendor disagree"
 
     @property
     def default_severity(self) -> Severity:
@@ -98,5 +105,26 @@ _ALERT_SEVERITY = {
     "mailbox_locked": Severity.MEDIUM,
     "vendor_unreachable": Severity.HIGH,
     "vendor_auth": Severity.HIGH,
+    "drift": Severity.MEDIUM,
 }
 colours(AlertKind, {kind: Severity(sev).colour for kind, sev in _ALERT_SEVERITY.items()})
+
+
+class ImportState(Coloured, models.TextChoices):
+    """Where an import of a vendor's estate stands."""
+
+    PROPOSING = "proposing", "Looking up at the vendor"
+    PROPOSED = "proposed", "Waiting for staff to confirm"
+    IMPORTING = "importing", "Importing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self.value in FINAL_IMPORT_STATES
+
+
+FINAL_IMPORT_STATES = frozenset({"done", "failed", "cancelled"})
+colours(ImportState, {"proposing": "blue", "proposed": "amber", "importing": "blue", "done": "green",
+                      "failed": "red", "cancelled": "grey"})

@@ -29,6 +29,8 @@ class Domain(ServiceState):
                                         blank=True, related_name="domains")
     # Where a filtering vendor delivers the domain's clean mail (Greenview mail servers), in order.
     mail_servers = models.JSONField(default=list, blank=True)
+    # What the vendor said about the domain beyond its id and state (Hostway aliases, a BaseKit expiry...).
+    vendor_attrs = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -30,6 +30,9 @@ class Mailbox(ServiceState):
     lock_type = models.CharField(max_length=32, blank=True)
     lock_reason_code = models.CharField(max_length=32, blank=True)
     lock_reason = models.CharField(max_length=300, blank=True)
+    # What the vendor said about the mailbox beyond id and state: Hostway's kind ("mailbox" or "exchange"),
+    # master flag, webmail type; a message count read at a time; settings read back (forwards, lists...).
+    vendor_attrs = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["domain__name", "local_part"]

@@ -176,6 +176,8 @@ class Adapter:
 
     client_class: ClassVar[type]
     handlers: ClassVar[dict[str, type[Handler]]] = {}
+    # Reads the vendor's existing estate for sync and adopt (``provisioning.adapters.importing``); None: not offered.
+    importer: ClassVar[type | None] = None
 
     def supports(self, kind: str) -> bool:
         return kind in self.handlers

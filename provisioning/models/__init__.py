@@ -8,8 +8,10 @@ time (``next_attempt_at``). Every operation ends ``succeeded``, ``failed`` (with
 """
 
 from provisioning.models.alert import Alert
+from provisioning.models.drift_check import DriftCheck
+from provisioning.models.import_job import ImportJob
 from provisioning.models.learning import ActionTiming, RateEvent
 from provisioning.models.operation import Attempt, Operation
 from provisioning.models.vendor_account import VendorAccount
 
-__all__ = ["ActionTiming", "Alert", "Attempt", "Operation", "RateEvent", "VendorAccount"]
+__all__ = ["ActionTiming", "Alert", "Attempt", "DriftCheck", "ImportJob", "Operation", "RateEvent", "VendorAccount"]

@@ -30,6 +30,9 @@ class Alert(models.Model):
     # The next step, in words ("Update the service fields, then Refresh").
     next_step = models.CharField(max_length=300, blank=True)
     vendor_errors = models.JSONField(default=list, blank=True)
+    # Structured facts some kinds need to offer their fix: a drift alert's differing fields, each with the
+    # panel's value and the vendor's ({"fields": [{"field", "label", "ours", "theirs"}], ...}).
+    details = models.JSONField(default=dict, blank=True)
     opened_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(

@@ -47,41 +47,46 @@ def _candidates(now, limit: int) -> list[tuple[str, int]]:
 def targets_check_states(*, limit: int = CHECK_BATCH) -> int:
     """Read back up to ``limit`` targets that need watching; returns how many were read."""
     now = timezone.now()
-    read = 0
     accounts: dict[int, VendorAccount] = {}
-    for target_type, pk in _candidates(now, limit):
-        try:
-            spec = targets.get(target_type)
-        except LookupError:
-            continue
-        ref = spec.ref(pk)
-        if ref is None or not ref.vendor_id or not ref.vendor_account_id:
-            continue
-        account = accounts.get(ref.vendor_account_id) or VendorAccount.objects.get(pk=ref.vendor_account_id)
-        accounts[account.pk] = account
-        adapter_class = profile(account.kind).adapter
-        if adapter_class is None or not account.is_active:
-            continue
-        adapter = adapter_class()
-        try:
-            outcome = adapter.read_state(Context.for_read(account, adapter=adapter), ref)
-        except VendorError as error:
-            logger.info("state check of %s %s failed: %s", target_type, pk, error.message)
-            continue
-        if outcome is None:
-            continue
-        read += 1
-        with transaction.atomic():
-            if outcome.facts:
-                spec.apply(pk, outcome.facts)
-            for observation in outcome.observations:
-                targets.get(observation.target_type).apply(observation.target_id, observation.facts)
-            for kind, rtype, rid in outcome.resolves:
-                alert_resolve(kind=kind, target_type=rtype or target_type, target_id=rid if rid is not None else pk,
-                              resolution="Seen fixed at the vendor by the periodic state check.")
-            for alert in outcome.alerts:
-                alert_open(kind=alert.kind, target_type=alert.target_type or target_type,
-                           target_id=alert.target_id if alert.target_id is not None else pk,
-                           customer_id=ref.customer_id, title=alert.title, message=alert.message,
-                           next_step=alert.next_step, severity=alert.severity, vendor_errors=alert.errors)
-    return read
+    return sum(target_check_state(target_type=target_type, pk=pk, accounts=accounts)
+               for target_type, pk in _candidates(now, limit))
+
+
+def target_check_state(*, target_type: str, pk: int, accounts: dict[int, VendorAccount] | None = None) -> bool:
+    """Read one target back through its vendor's adapter and apply what it says, with the follow-up alerts it
+    opens or resolves (a stale domain, a locked mailbox); False when nothing was read."""
+    accounts = {} if accounts is None else accounts
+    try:
+        spec = targets.get(target_type)
+    except LookupError:
+        return False
+    ref = spec.ref(pk)
+    if ref is None or not ref.vendor_id or not ref.vendor_account_id:
+        return False
+    account = accounts.get(ref.vendor_account_id) or VendorAccount.objects.get(pk=ref.vendor_account_id)
+    accounts[account.pk] = account
+    adapter_class = profile(account.kind).adapter
+    if adapter_class is None or not account.is_active:
+        return False
+    adapter = adapter_class()
+    try:
+        outcome = adapter.read_state(Context.for_read(account, adapter=adapter), ref)
+    except VendorError as error:
+        logger.info("state check of %s %s failed: %s", target_type, pk, error.message)
+        return False
+    if outcome is None:
+        return False
+    with transaction.atomic():
+        if outcome.facts:
+            spec.apply(pk, outcome.facts)
+        for observation in outcome.observations:
+            targets.get(observation.target_type).apply(observation.target_id, observation.facts)
+        for kind, rtype, rid in outcome.resolves:
+            alert_resolve(kind=kind, target_type=rtype or target_type, target_id=rid if rid is not None else pk,
+                          resolution="Seen fixed at the vendor by the periodic state check.")
+        for alert in outcome.alerts:
+            alert_open(kind=alert.kind, target_type=alert.target_type or target_type,
+                       target_id=alert.target_id if alert.target_id is not None else pk,
+                       customer_id=ref.customer_id, title=alert.title, message=alert.message,
+                       next_step=alert.next_step, severity=alert.severity, vendor_errors=alert.errors)
+    return True

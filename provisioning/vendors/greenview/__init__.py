@@ -14,7 +14,7 @@ from provisioning.vendors.profile import CredentialField, VendorProfile
 
 profile = VendorProfile(
     VendorKind.GREENVIEW,
-    frozenset({C.DOMAINS, C.SPAM_FILTERING, C.LOGIN_TOKENS, C.CUSTOMER_ACCOUNTS, C.MONTHLY_COSTS}),
+    frozenset({C.DOMAINS, C.SPAM_FILTERING, C.LOGIN_TOKENS, C.CUSTOMER_ACCOUNTS, C.MONTHLY_COSTS, C.IMPORT}),
     adapter=GreenviewAdapter,
     credential_fields=(CredentialField("token", "API token"), CredentialField("key", "API key")),
     root_label="Reseller id",

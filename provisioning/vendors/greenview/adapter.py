@@ -10,6 +10,7 @@ from provisioning.targets import Facts, TargetRef
 from provisioning.vendors.greenview.client import GreenviewClient
 from provisioning.vendors.greenview.handlers import clients, domains
 from provisioning.vendors.greenview.handlers.base import client_path
+from provisioning.vendors.greenview.importer import GreenviewImporter
 
 DEFAULT_TAG = "cpanel"
 PAGE_SIZE = 25
@@ -18,6 +19,7 @@ PAGE_SIZE = 25
 class GreenviewAdapter(Adapter):
     client_class = GreenviewClient
     handlers = handlers_of(*clients.HANDLERS, *domains.HANDLERS)
+    importer = GreenviewImporter
 
     def read_state(self, ctx, ref: TargetRef) -> Outcome | None:
         if ref.type == "domain":

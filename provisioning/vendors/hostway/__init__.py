@@ -2,11 +2,13 @@
 
 from provisioning.choices import Capability as C
 from provisioning.choices import VendorKind
+from provisioning.vendors.hostway.adapter import HostwayAdapter
 from provisioning.vendors.profile import CredentialField, VendorProfile
 
 profile = VendorProfile(
     VendorKind.HOSTWAY,
-    frozenset({C.DOMAINS, C.MAILBOXES, C.FORWARDS, C.AUTORESPONDERS, C.SPAM_LISTS, C.WEBMAIL, C.USAGE}),
+    frozenset({C.DOMAINS, C.MAILBOXES, C.FORWARDS, C.AUTORESPONDERS, C.SPAM_LISTS, C.WEBMAIL, C.USAGE, C.IMPORT}),
+    adapter=HostwayAdapter,
     edition_label="Mailbox type",
     domain_origin="adopted",
     credential_fields=(CredentialField("user", "API user", secret=False), CredentialField("password", "API password")),

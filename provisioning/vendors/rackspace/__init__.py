@@ -13,7 +13,7 @@ from provisioning.vendors.rackspace.adapter import RackspaceAdapter
 
 profile = VendorProfile(
     VendorKind.RACKSPACE,
-    frozenset({C.CUSTOMER_ACCOUNTS, C.INVOICES, C.CONTACTS, C.LOGIN_TOKENS}),
+    frozenset({C.CUSTOMER_ACCOUNTS, C.INVOICES, C.CONTACTS, C.LOGIN_TOKENS, C.IMPORT}),
     adapter=RackspaceAdapter,
     credential_fields=(CredentialField("user_key", "User key", secret=False),
                        CredentialField("secret_key", "Secret key"),

@@ -10,6 +10,7 @@ from provisioning.targets import TargetRef
 from provisioning.vendors.rackspace.client import RackspaceClient
 from provisioning.vendors.rackspace.handlers import contacts, customers
 from provisioning.vendors.rackspace.handlers.customers import V1, V2, customer_facts, invoices_of
+from provisioning.vendors.rackspace.importer import RackspaceImporter
 
 PAGE_SIZE = 25
 DEFAULT_LOGIN_USER = "panel_admin"
@@ -18,6 +19,7 @@ DEFAULT_LOGIN_USER = "panel_admin"
 class RackspaceAdapter(Adapter):
     client_class = RackspaceClient
     handlers = handlers_of(*customers.HANDLERS, *contacts.HANDLERS)
+    importer = RackspaceImporter
 
     def read_state(self, ctx, ref: TargetRef) -> Outcome | None:
         if ref.type == "vendor_customer":

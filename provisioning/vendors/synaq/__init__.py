@@ -16,7 +16,7 @@ from provisioning.vendors.synaq.adapter import SynaqAdapter
 profile = VendorProfile(
     VendorKind.SYNAQ,
     frozenset({C.DOMAINS, C.MAILBOXES, C.ASYNC_ACTIONS, C.SERVICE_FIELDS, C.PACKAGES, C.USAGE, C.WEBMAIL,
-               C.CUSTOMER_ACCOUNTS, C.MAILBOX_LOCKS}),
+               C.CUSTOMER_ACCOUNTS, C.MAILBOX_LOCKS, C.IMPORT}),
     adapter=SynaqAdapter,
     root_label="Reseller OU GUID",
     edition_label="Edition (class of service)",

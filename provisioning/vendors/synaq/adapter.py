@@ -10,6 +10,7 @@ from provisioning.vendors.synaq.client import API, SynaqClient
 from provisioning.vendors.synaq.handlers import domains, mailboxes, packages
 from provisioning.vendors.synaq.handlers.base import domain_outcome
 from provisioning.vendors.synaq.handlers.mailboxes import mailbox_facts
+from provisioning.vendors.synaq.importer import SynaqImporter
 
 # SYNAQ documents ``provision_immediately`` for CloudMail only (no service fields needed).
 PROVISION_IMMEDIATELY = frozenset({"SYN-CMS"})
@@ -18,6 +19,7 @@ PROVISION_IMMEDIATELY = frozenset({"SYN-CMS"})
 class SynaqAdapter(Adapter):
     client_class = SynaqClient
     handlers = handlers_of(*packages.HANDLERS, *domains.HANDLERS, *mailboxes.HANDLERS)
+    importer = SynaqImporter
 
     def read_state(self, ctx, ref: TargetRef) -> Outcome | None:
         if ref.type == "domain":
