@@ -83,8 +83,9 @@ urlpatterns = [
          name="vendor_account_customers"),
     path("vendor-accounts/<int:account_pk>/costs/fetch/", billing.costs_fetch, name="costs_fetch"),
     path("billing/", billing.billing, name="billing"),
-    path("vendor-accounts/", imports.vendor_account_list, name="vendor_account_list"),
-    path("vendor-accounts/<int:account_pk>/", imports.vendor_account_detail, name="vendor_account_detail"),
+    # The import of a vendor account's estate (the account itself is the console's, provisioning:vendor_account_*).
+    path("imports/", imports.vendor_account_list, name="vendor_account_list"),
+    path("vendor-accounts/<int:account_pk>/import/", imports.vendor_account_detail, name="vendor_account_detail"),
     path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
     path("imports/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),

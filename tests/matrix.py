@@ -31,7 +31,7 @@ from customers.models import (
 )
 from provisioning import services
 from provisioning.choices import AlertKind
-from provisioning.models import Operation
+from provisioning.models import ImportJob, Operation
 from tests.factories import (
     CustomerFactory,
     DomainFactory,
@@ -96,6 +96,10 @@ def build_estate(staff) -> dict:
             "alert": alert, "cost_account": VendorAccountFactory(kind="greenview"),
             "membership": colleague, "invitation": invitation,
             "mailbox_import": MailboxImport.objects.create(created_by=staff, filename="mailboxes.csv", rows=[]),
+            "import_job": ImportJob.objects.create(vendor_account=account, scope=["tenant-alpha.example"],
+                                                   state="proposed"),
+            "drift": services.alert_open(kind=AlertKind.DRIFT, target_type="mailbox", target_id=mailbox.pk,
+                                         customer=customer, title="drift"),
             "api_key": ApiKey.objects.create(name="Billing site", selector="0123456789abcdef", secret_hash="0" * 64,
                                              scopes=["login_tokens:customers"])}
 

@@ -48,13 +48,13 @@ def _settle(request, target_type: str, pk: int, how: str):
     return redirect_after_post(request, reverse("provisioning:alert_detail", args=[alert.pk]))
 
 
-@staff_required
+@staff_required(permission=SERVICES_CHANGE)
 @require_POST
 def drift_take_vendors(request, target_type: str, pk: int):
     return _settle(request, target_type, pk, "take")
 
 
-@staff_required
+@staff_required(permission=SERVICES_CHANGE)
 @require_POST
 def drift_push_ours(request, target_type: str, pk: int):
     return _settle(request, target_type, pk, "push")

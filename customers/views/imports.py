@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import permissions
 from core.views import apply_service_errors, redirect_after_post, render_page, staff_required
 from customers.forms_imports import ImportMappingForm, ImportScopeForm
 from customers.services import imports
@@ -21,7 +22,7 @@ def job_url(job) -> str:
     return reverse("customers:import_detail", args=[job.pk])
 
 
-@staff_required
+@staff_required(permission=permissions.VENDOR_ACCOUNTS_MANAGE)
 @require_GET
 def vendor_account_list(request):
     accounts = VendorAccount.objects.defer("credentials", "catalog").order_by("name")
@@ -29,7 +30,7 @@ def vendor_account_list(request):
                        {"accounts": accounts, "section": "vendor_accounts"})
 
 
-@staff_required
+@staff_required(permission=permissions.VENDOR_ACCOUNTS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def vendor_account_detail(request, account_pk: int):
     """The vendor account: what its vendor can do, and the import of its existing estate."""
@@ -65,7 +66,7 @@ def _job_context(job, form=None) -> dict:
             "live": job.state in (ImportState.PROPOSING, ImportState.IMPORTING)}
 
 
-@staff_required
+@staff_required(permission=permissions.VENDOR_ACCOUNTS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def import_detail(request, pk: int):
     """One import: its proposal to confirm, then its progress."""
@@ -82,7 +83,7 @@ def import_detail(request, pk: int):
     return render_page(request, "customers/import_detail.html", _job_context(job, form))
 
 
-@staff_required
+@staff_required(permission=permissions.VENDOR_ACCOUNTS_MANAGE)
 @require_GET
 def import_progress(request, pk: int):
     """The live progress partial; 286 (stop polling) once the job has ended or waits for staff."""
@@ -94,7 +95,7 @@ def import_progress(request, pk: int):
     return response
 
 
-@staff_required
+@staff_required(permission=permissions.VENDOR_ACCOUNTS_MANAGE)
 @require_POST
 def import_cancel(request, pk: int):
     job = _job(pk)

@@ -102,6 +102,14 @@ STAFF_URLS = {
     "provisioning:vendor_account_edit": (lambda e: [e["account"].pk], p.VENDOR_ACCOUNTS_MANAGE),
     "provisioning:vendor_account_active": (lambda e: [e["account"].pk], p.VENDOR_ACCOUNTS_MANAGE),
     "provisioning:vendor_account_test": (lambda e: [e["account"].pk], p.VENDOR_ACCOUNTS_MANAGE),
+    "customers:vendor_account_list": (lambda e: [], p.VENDOR_ACCOUNTS_MANAGE),
+    "customers:vendor_account_detail": (lambda e: [e["account"].pk], p.VENDOR_ACCOUNTS_MANAGE),
+    "customers:import_detail": (lambda e: [e["import_job"].pk], p.VENDOR_ACCOUNTS_MANAGE),
+    "customers:import_progress": (lambda e: [e["import_job"].pk], p.VENDOR_ACCOUNTS_MANAGE),
+    "customers:import_cancel": (lambda e: [e["import_job"].pk], p.VENDOR_ACCOUNTS_MANAGE),
+    "customers:drift_fix": (lambda e: ["mailbox", e["mailbox"].pk], None),
+    "customers:drift_take_vendors": (lambda e: ["mailbox", e["mailbox"].pk], p.SERVICES_CHANGE),
+    "customers:drift_push_ours": (lambda e: ["mailbox", e["mailbox"].pk], p.SERVICES_CHANGE),
 }
 
 # The portal has its own matrix (tests/portal/test_permission_matrix.py). The API, the sign-on landing
