@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from customers.views import billing, contacts, customers, domains, imports, mailboxes, packages, vendor_customers
+from customers.views import (
+    billing,
+    contacts,
+    customers,
+    domains,
+    holders,
+    imports,
+    mailboxes,
+    packages,
+    vendor_customers,
+)
 
 app_name = "customers"
 
@@ -59,6 +69,9 @@ urlpatterns = [
     path("vendor-accounts/", imports.vendor_account_list, name="vendor_account_list"),
     path("vendor-accounts/<int:account_pk>/", imports.vendor_account_detail, name="vendor_account_detail"),
     path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("vendor-customers/<int:pk>/send/<slug:what>/", holders.holder_send, name="holder_send"),
+    path("account-holders/<int:pk>/reset-password/", holders.holder_password_reset, name="holder_password_reset"),
+    path("account-holders/<int:pk>/verify-email/", holders.holder_verify_email, name="holder_verify_email"),
     path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
     path("imports/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),
     path("vendor-customers/<int:pk>/invoices/fetch/", billing.invoices_fetch, name="invoices_fetch"),
