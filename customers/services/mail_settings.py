@@ -153,6 +153,7 @@ def spam_filter_set(*, obj: Mailbox | Domain, settings: dict[str, str], acting_u
 # ---- quotas and types --------------------------------------------------------------------------------
 @transaction.atomic
 def mailbox_set_quota(*, mailbox: Mailbox, quota_mb: int, acting_user) -> Operation:
+    _require(mailbox, Capability.MAILBOX_QUOTAS, "quota_mb")
     if quota_mb is None or int(quota_mb) <= 0:
         raise ValidationError({"quota_mb": "The quota must be greater than 0 MB."})
     mailbox = Mailbox.objects.select_for_update(of=("self",)).select_related("domain").get(pk=mailbox.pk)
@@ -166,7 +167,7 @@ def mailbox_set_quota(*, mailbox: Mailbox, quota_mb: int, acting_user) -> Operat
 @transaction.atomic
 def mailbox_set_webmail(*, mailbox: Mailbox, webmail_type: str, acting_user) -> Operation:
     """Give the mailbox a webmail account of this type, or change its type (the domain's limits apply)."""
-    _require(mailbox, Capability.WEBMAIL, "webmail_type")
+    _require(mailbox, Capability.WEBMAIL_TYPES, "webmail_type")
     _, vendor = _vendor(mailbox)
     offered = {code for code, _ in vendor.mailbox_types if ":" not in code}
     if offered and webmail_type not in offered:
@@ -182,6 +183,7 @@ def mailbox_set_webmail(*, mailbox: Mailbox, webmail_type: str, acting_user) -> 
 
 @transaction.atomic
 def domain_set_storage_quota(*, domain: Domain, quota: int, acting_user) -> Operation:
+    _require(domain, Capability.USAGE, "quota")
     if quota is None or int(quota) < 0:
         raise ValidationError({"quota": "The quota cannot be negative."})
     return _queue(domain, kmail.DomainSetStorageQuota(domain_id=domain.pk, quota=int(quota)),
@@ -190,7 +192,7 @@ def domain_set_storage_quota(*, domain: Domain, quota: int, acting_user) -> Oper
 
 @transaction.atomic
 def domain_set_webmail_upgrade(*, domain: Domain, allow_upgrade: bool, acting_user) -> Operation:
-    _require(domain, Capability.WEBMAIL)
+    _require(domain, Capability.WEBMAIL_TYPES)
     return _queue(domain, kmail.DomainSetWebmailUpgrade(domain_id=domain.pk, allow_upgrade=bool(allow_upgrade)),
                   summary=f"{'Allow' if allow_upgrade else 'Block'} webmail upgrades on {domain.name}",
                   acting_user=acting_user)
@@ -232,7 +234,7 @@ def mailbox_reset_password(*, mailbox: Mailbox, answers: dict[str, str], passwor
 
 @transaction.atomic
 def mailbox_migration_ticket(*, mailbox: Mailbox, subject: str, body: str, acting_user) -> Operation:
-    _require(mailbox, Capability.MAILBOXES)
+    _require(mailbox, Capability.MIGRATION_TICKETS, "subject")
     if not subject.strip():
         raise ValidationError({"subject": "Give the ticket a subject."})
     if not body.strip():

@@ -11,8 +11,9 @@ from provisioning.vendors.profile import VendorProfile
 
 profile = VendorProfile(
     VendorKind.HOSTWAY,
-    frozenset({C.DOMAINS, C.MAILBOXES, C.FORWARDS, C.AUTORESPONDERS, C.SPAM_LISTS, C.WEBMAIL, C.USAGE, C.IMPORT,
-               C.SPAM_CONTROL_PANEL, C.SECRET_QUESTIONS, C.MESSAGE_COUNTS, C.EXCHANGE}),
+    frozenset({C.DOMAINS, C.MAILBOXES, C.FORWARDS, C.AUTORESPONDERS, C.SPAM_LISTS, C.WEBMAIL_TYPES, C.USAGE,
+               C.IMPORT, C.SPAM_CONTROL_PANEL, C.SECRET_QUESTIONS, C.MESSAGE_COUNTS, C.EXCHANGE, C.MAILBOX_QUOTAS,
+               C.MIGRATION_TICKETS, C.DOMAIN_ALIASES}),
     adapter=HostwayAdapter,
     edition_label="Mailbox type",
     domain_origin="adopted",
