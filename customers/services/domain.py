@@ -10,9 +10,9 @@ from django.views.decorators.debug import sensitive_variables
 from core.audit import audit_record
 from customers.choices import LinkState, RequestedState
 from customers.models import Customer, Domain, DomainPackageLink, Package, VendorCustomer
+from customers.services.adopt import domain_adopt
 from customers.services.common import request_action, require_account_usable, require_customer_active, save_new
 from customers.services.filtering import filtered_domain_add, filtered_domain_remove
-from customers.services.imports import domain_adopt
 from customers.services.vendor_customer import vendor_customer_ensure
 from customers.validators import normalise_domain_name
 from provisioning import selectors as provisioning_selectors

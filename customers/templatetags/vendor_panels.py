@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from customers.services.imports import domain_import_job as _domain_import_job
+from customers.services.adopt import domain_import_job as _domain_import_job
 from customers.views.panels import panels_for
 
 register = template.Library()
