@@ -70,10 +70,16 @@ class DomainCreateForm(forms.Form):
                                      empty_label="No package (link one later)")
     provision_now = forms.BooleanField(required=False, label="Provision it now",
                                        help_text="CloudMail only: create, link and provision in one step.")
+    owner = forms.CharField(max_length=64, required=False, label="Holder at the vendor",
+                            help_text="Only where the vendor needs it to find the domain (a BaseKit account holder's "
+                                      "ref), unless the customer already has one there.")
 
     def __init__(self, *args, customer: Customer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vendor_account"].queryset = _accounts_with(Capability.DOMAINS)
+        if not any(getattr(getattr(a.profile.adapter, "importer", None), "adopt_needs_owner", False)
+                   for a in self.fields["vendor_account"].queryset):
+            del self.fields["owner"]
         packages = Package.objects.filter(customer=customer).exclude(requested_state="deleted")
         first = packages.order_by("id").values_list("vendor_account_id", flat=True).first()
         if first and not self.is_bound:
@@ -196,6 +202,11 @@ class MailboxCreateForm(forms.Form):
             self.fields["edition"] = forms.ChoiceField(label=vendor.edition_label, required=bool(editions),
                                                        choices=edition_choices(domain.vendor_account, editions))
             del self.fields["quota_mb"]
+        elif vendor.mailbox_types:
+            self.fields["edition"] = forms.ChoiceField(label=vendor.edition_label, choices=vendor.mailbox_types,
+                                                       required=False, help_text=vendor.notes.get("names", ""))
+        if vendor.password_rules:
+            self.fields["password"].help_text = f"{vendor.label} asks for " + "; ".join(vendor.password_rules) + "."
         if not vendor.can(Capability.ASYNC_ACTIONS):
             del self.fields["provision_now"]  # the vendor makes it live as it creates it
 
@@ -218,6 +229,13 @@ class MailboxCreateForm(forms.Form):
         data = super().clean()
         if "provision_now" not in self.fields:
             data["provision_now"] = True
+        vendor = self.domain.vendor_account.profile
+        password, local_part = data.get("password"), data.get("local_part")
+        if vendor.password_problem is not None and password and local_part:
+            problem = vendor.password_problem(password, username=local_part, domain=self.domain.name,
+                                              exchange=(data.get("edition") or "").startswith("exchange:"))
+            if problem:
+                self.add_error("password", f"{vendor.label}: {problem}.")
         return data
 
 

@@ -42,6 +42,16 @@ class DriftFix:
         return drift_fix_url(self.name, pk, alert_kind)
 
 
+def merge_vendor_attrs(model, pk: int, attrs: dict) -> None:
+    """What a vendor said beyond id and state is merged into ``vendor_attrs`` (a key set to None is dropped)."""
+    said = attrs.pop("vendor_attrs", None)
+    if not said:
+        return
+    current = dict(model.objects.filter(pk=pk).values_list("vendor_attrs", flat=True).first() or {})
+    current.update(said)
+    attrs["vendor_attrs"] = {k: v for k, v in current.items() if v is not None}
+
+
 class CustomerTarget(TargetType):
     name = "customer"
     label = "Customer"
@@ -176,13 +186,19 @@ class DomainTarget(TargetType):
     model = Domain
     url_name = "customers:domain_detail"
     writable_attrs = frozenset({"service_field_names", "service_field_values", "dns_records", "links", "usage",
-                                "removed", "mail_servers"})
+                                "removed", "mail_servers", "vendor_attrs"})
 
     def queryset(self):
-        return Domain.objects.defer(SECRET)
+        return Domain.objects.select_related("vendor_customer").defer(SECRET, "vendor_customer__details")
 
     def describe(self, obj) -> str:
         return obj.name
+
+    def attrs_of(self, obj) -> dict:
+        """The domain's holder at the vendor (a BaseKit account holder) and what the vendor said of it."""
+        holder = obj.vendor_customer
+        return {"holder_vendor_id": holder.vendor_id if holder is not None else "",
+                "vendor_attrs": dict(obj.vendor_attrs or {})}
 
     def find(self, *, vendor_account_id: int, vendor_id: str) -> int | None:
         return (Domain.objects.filter(vendor_account_id=vendor_account_id, vendor_id=vendor_id)
@@ -203,6 +219,7 @@ class DomainTarget(TargetType):
             DomainPackageLink.objects.filter(domain_id=pk).delete()
             Domain.objects.filter(pk=pk).delete()
             return
+        merge_vendor_attrs(Domain, pk, attrs)
         super().apply(pk, Facts(facts.vendor_id, facts.vendor_state, attrs))
         for package_id, state in (links or {}).items():
             if state is None:
@@ -222,10 +239,20 @@ class MailboxTarget(DriftFix, TargetType):
     model = Mailbox
     url_name = "customers:mailbox_detail"
     writable_attrs = frozenset({"edition", "package_id", "locked", "lock_type", "lock_reason_code", "lock_reason",
-                                "first_name", "last_name", "removed"})
+                                "first_name", "last_name", "removed", "quota_mb", "vendor_attrs"})
 
     def queryset(self):
-        return Mailbox.objects.select_related("domain").defer(f"domain__{SECRET}")
+        return Mailbox.objects.select_related("domain", "domain__vendor_customer").defer(
+            f"domain__{SECRET}", "domain__vendor_customer__details")
+
+    def attrs_of(self, obj) -> dict:
+        """Where the mailbox lives at the vendor: its domain's name and id, the domain's holder there (BaseKit),
+        and what the vendor said of it (Hostway's kind: mailbox or Exchange)."""
+        holder = obj.domain.vendor_customer
+        return {"domain_name": obj.domain.name, "domain_vendor_id": obj.domain.vendor_id,
+                "holder_vendor_id": holder.vendor_id if holder is not None else "",
+                "local_part": obj.local_part, "vendor_attrs": dict(obj.vendor_attrs or {}),
+                "first_name": obj.first_name, "last_name": obj.last_name, "edition": obj.edition}
 
     def describe(self, obj) -> str:
         return obj.address
@@ -244,7 +271,9 @@ class MailboxTarget(DriftFix, TargetType):
         if facts.attrs.get("removed"):
             Mailbox.objects.filter(pk=pk).delete()
             return
-        super().apply(pk, facts)
+        attrs = dict(facts.attrs)
+        merge_vendor_attrs(Mailbox, pk, attrs)
+        super().apply(pk, Facts(facts.vendor_id, facts.vendor_state, attrs))
 
 
 TARGET_TYPES = (CustomerTarget(), VendorCustomerTarget(), ContactTarget(), PackageTarget(), DomainTarget(),

@@ -40,6 +40,10 @@ class Capability(models.TextChoices):
     SECRET_QUESTIONS = "secret_questions", "Secret questions and password reset by them"
     MESSAGE_COUNTS = "message_counts", "Message counts per folder"
     EXCHANGE = "exchange", "Exchange mailboxes"
+    WEBMAIL_TYPES = "webmail_types", "Webmail accounts and their types"
+    MAILBOX_QUOTAS = "mailbox_quotas", "Mailbox quotas"
+    MIGRATION_TICKETS = "migration_tickets", "Migration-failure tickets"
+    DOMAIN_ALIASES = "domain_aliases", "Domain aliases"
     ACCOUNT_PASSWORDS = "account_passwords", "Vendor-side account passwords (forgotten, reset, verification)"
 
 

@@ -85,7 +85,9 @@ Choices where the doc is silent
   Symfony, where routing runs before the firewall; every matched route checks auth first.
 - Creating account holders and account domains is not in this doc, so it has no HTTP route here:
   tests and demos use :meth:`Sandbox.add_account_holder`, :meth:`Sandbox.add_account_domain` or
-  :meth:`Sandbox.seed`. :meth:`Sandbox.redeem_login_token` plays the vendor's webmail for tokens.
+  :meth:`Sandbox.seed`. :meth:`Sandbox.redeem_login_token` plays the vendor's webmail for tokens, and the
+  sandbox extra ``GET /webmail/login?token=`` (no auth: the mailbox user's browser opens it) does the same over
+  HTTP, once per token.
 - Demo refs: account holders count from 500001 and account domains from 1, so a holder ref used as
   a domain ref (or the reverse) is caught as a 404 rather than silently hitting another object.
 """
@@ -164,6 +166,8 @@ class Sandbox(VendorSandbox):
 
     # Symfony routes before its firewall: an unknown path is a 404 whatever the credentials (see above).
     routes_before_auth = True
+    # The sandbox extra below stands in for webmail, which the mailbox's browser opens without API credentials.
+    public_endpoints = frozenset({"webmail_login"})
 
     name = "basekit"
     default_delays = {
@@ -194,7 +198,16 @@ class Sandbox(VendorSandbox):
                  endpoint="send_verification_email"),
             Rule("/users/<int:holder_ref>/validate-email-verification-token", methods=["POST"],
                  endpoint="validate_verification_token"),
+            # Sandbox extra (the doc does not say where a token is used): webmail's token login page.
+            Rule("/webmail/login", methods=["GET"], endpoint="webmail_login"),
         ]
+
+    def on_webmail_login(self, request: Request) -> Response:
+        """Stand-in for BaseKit webmail's token login: a fresh, unused token signs its mailbox in, once."""
+        entry = self.login_tokens.pop(request.args.get("token", ""), None)
+        if entry is None or entry["expires"] < self.clock.now():
+            return Response("<h1>Login link expired or invalid</h1>", status=401, content_type="text/html")
+        return Response(f"<h1>Webmail: signed in as {entry['mailbox']}</h1>", status=200, content_type="text/html")
 
     # ---- state -------------------------------------------------------------------------------
     def reset(self) -> None:

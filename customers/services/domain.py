@@ -12,6 +12,7 @@ from core.audit import audit_record
 from customers import access
 from customers.choices import LinkState, RequestedState
 from customers.models import Customer, Domain, DomainPackageLink, Package, VendorCustomer
+from customers.services.adopt import domain_adopt
 from customers.services.common import request_action, require_account_usable, require_customer_active, save_new
 from customers.services.filtering import filtered_domain_add, filtered_domain_remove
 from customers.services.vendor_customer import vendor_customer_ensure
@@ -39,11 +40,26 @@ def _package_for(domain_customer: Customer, vendor_account: VendorAccount, packa
     return package
 
 
-@transaction.atomic
 def domain_create(*, customer: Customer, vendor_account: VendorAccount, name: str, package: Package | None = None,
-                  provision_now: bool = False, catalog: dict | None = None, acting_user) -> Domain:
-    """Add a domain for a customer on a vendor account, and queue its creation on the vendor."""
+                  provision_now: bool = False, catalog: dict | None = None, owner: str = "", acting_user) -> Domain:
+    """Add a domain for a customer on a vendor account, and queue its creation on the vendor. Where the vendor
+    creates no domains (``domain_origin == "adopted"``), the domain is looked up there and adopted instead."""
     access.require(acting_user, permissions.SERVICES_CHANGE, customer=customer)
+    if vendor_account.profile.domain_origin == "adopted":
+        require_account_usable(vendor_account)
+        require_customer_active(customer, field="name")
+        name = normalise_domain_name(name)
+        if Domain.objects.filter(name=name).exists():
+            raise ValidationError({"name": "A domain with this name already exists."})
+        return domain_adopt(customer=customer, vendor_account=vendor_account, name=name, owner=owner,
+                            acting_user=acting_user)
+    return _domain_create(customer=customer, vendor_account=vendor_account, name=name, package=package,
+                          provision_now=provision_now, catalog=catalog, acting_user=acting_user)
+
+
+@transaction.atomic
+def _domain_create(*, customer: Customer, vendor_account: VendorAccount, name: str, package: Package | None,
+                   provision_now: bool, catalog: dict | None, acting_user) -> Domain:
     require_account_usable(vendor_account)
     require_customer_active(customer, field="name")
     vendor = vendor_account.profile

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import permissions
 from core.audit import audit_record
 from customers.models import Contact, Domain, Mailbox, Package, VendorCustomer
 from provisioning import services as provisioning
@@ -168,6 +169,7 @@ def _resolve(alert: Alert, acting_user, resolution: str) -> None:
 @transaction.atomic
 def drift_take_vendors(*, alert: Alert, acting_user) -> Alert:
     """Write the vendor's values (as the alert names them) on the local row; nothing is sent to the vendor."""
+    permissions.require(acting_user, permissions.SERVICES_CHANGE)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     obj, fields = _drifted(alert)
     changes = {}
@@ -261,6 +263,7 @@ def can_push(alert: Alert) -> bool:
 @transaction.atomic
 def drift_push_ours(*, alert: Alert, acting_user) -> list[Operation]:
     """Queue the operations that send the panel's values to the vendor; the alert is settled by them."""
+    permissions.require(acting_user, permissions.SERVICES_CHANGE)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     obj, fields = _drifted(alert)
     if not can_push(alert):

@@ -35,9 +35,11 @@ from customers.services import imports_accounts
 from provisioning.adapters.base import VendorError
 from provisioning.adapters.importing import Importer, VendorDomain, VendorMailbox, VendorOwner
 from provisioning.choices import OPEN_OPERATION_STATES, AlertKind, Capability, ImportState
+from provisioning.kinds.domain import DomainSync
 from provisioning.models import Alert, ImportJob, Operation, VendorAccount
 from provisioning.services.alerts import alert_open
 from provisioning.services.context import Context
+from provisioning.services.outbox import operation_enqueue
 from provisioning.vendors import profile
 
 logger = logging.getLogger(__name__)
@@ -344,6 +346,7 @@ def _import_domain(job: ImportJob, row: dict, vendor_label: str) -> tuple[Domain
                 last_synced_at=timezone.now())
             audit_record(acting_user=job.confirmed_by, action="domain.adopt", target=local, customer=customer,
                          summary=f"Adopted {local.name} from {job.vendor_account.name} (import #{job.pk})")
+            _follow_if_not_live(job, local)
             return local, "created"
         if local.vendor_account_id != job.vendor_account_id or local.customer_id != customer.pk:
             raise ValidationError(f"{local.name} belongs to another customer or vendor account in the panel.")
@@ -371,7 +374,20 @@ def _import_domain(job: ImportJob, row: dict, vendor_label: str) -> tuple[Domain
             setattr(local, name, value)
         local.last_synced_at = timezone.now()
         local.save(update_fields=[*changes, "last_synced_at", "updated_at"])
+        _follow_if_not_live(job, local)
         return local, "updated"
+
+
+def _follow_if_not_live(job: ImportJob, domain: Domain) -> None:
+    """A domain the vendor does not serve yet (BaseKit's active: 0) is followed by the engine until it does."""
+    adapter = job.vendor_account.profile.adapter
+    if domain.is_live or adapter is None or not adapter().supports(DomainSync.kind):
+        return
+    if _in_flight("domain", [domain.pk]):
+        return
+    operation_enqueue(payload=DomainSync(domain_id=domain.pk), vendor_account=job.vendor_account,
+                      customer=domain.customer, acting_user=job.confirmed_by,
+                      summary=f"Follow {domain.name} until {job.vendor_account.kind_label} serves it")
 
 
 def _mailbox_differences(local: Mailbox, vendor: VendorMailbox, fields: tuple[str, ...], vendor_label: str

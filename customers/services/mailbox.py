@@ -12,6 +12,7 @@ from customers import access
 from customers.choices import RequestedState
 from customers.models import Domain, Mailbox, Package
 from customers.services.common import request_action, require_customer_active, save_new
+from customers.services.mail_settings import check_password
 from customers.validators import refuse_invisible
 from provisioning import selectors as provisioning_selectors
 from provisioning import services as provisioning
@@ -52,6 +53,7 @@ def mailbox_create(
         raise ValidationError({"local_part": f"{domain.name} is being deleted."})
     if not password:
         raise ValidationError({"password": "A mailbox needs a password."})
+    check_password(domain, (local_part or "").strip().lower(), password, exchange=edition.startswith("exchange:"))
     package = None
     if vendor.can(Capability.PACKAGES):
         package = mailbox_package(domain, edition.strip())
@@ -108,6 +110,8 @@ def mailbox_set_password(*, mailbox: Mailbox, password: str, acting_user) -> Ope
     access.require(acting_user, permissions.SERVICES_CHANGE, customer=mailbox.domain.customer)
     if not password:
         raise ValidationError({"password": "Enter the new password."})
+    check_password(mailbox.domain, mailbox.local_part, password,
+                   exchange=(mailbox.vendor_attrs or {}).get("kind") == "exchange")
     operation = provisioning.operation_enqueue(
         payload=MailboxSetPassword(mailbox_id=mailbox.pk), secrets={"password": password},
         vendor_account=mailbox.domain.vendor_account, customer=mailbox.domain.customer, acting_user=acting_user,

@@ -116,6 +116,8 @@ class Importer:
     scope_help: ClassVar[str] = "One per line, or comma-separated."
     # What the vendor calls who holds a domain there ("" when the vendor has no such level).
     owner_label: ClassVar[str] = ""
+    # Adopting one domain also needs its owner at the vendor (BaseKit: the account holder's ref).
+    adopt_needs_owner: ClassVar[bool] = False
     # Mailbox details the import writes on a new local mailbox and compares on an existing one.
     mailbox_fields: ClassVar[tuple[str, ...]] = ()
     page_size: ClassVar[int] = 500
@@ -138,6 +140,10 @@ class Importer:
         if not entries:
             raise ValueError(f"Name at least one: {self.scope_help}")
         return entries
+
+    def adopt_entry(self, name: str, owner: str = "") -> str:
+        """The scope entry that stands for one domain a customer adopts (``owner``: its holder at the vendor)."""
+        return name
 
     def domains(self, ctx: Context, entry: str) -> list[VendorDomain]:
         """The vendor's domains ``entry`` stands for; NotFoundError when the vendor has none."""

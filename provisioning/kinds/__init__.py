@@ -5,11 +5,12 @@ The list is explicit (no registration on import): a kind exists when its payload
 
 from __future__ import annotations
 
-from provisioning.kinds import account, contact, domain, filtering, mailbox, package
+from provisioning.kinds import account, contact, domain, filtering, holder, mail, mailbox, package
 from provisioning.kinds.base import Payload
 
 PAYLOADS: dict[str, type[Payload]] = {
-    p.kind: p for p in (*account.ALL, *package.ALL, *domain.ALL, *filtering.ALL, *mailbox.ALL, *contact.ALL)}
+    p.kind: p for p in (*account.ALL, *package.ALL, *domain.ALL, *filtering.ALL, *mailbox.ALL, *contact.ALL,
+                         *mail.ALL, *holder.ALL)}
 
 
 def payload_class(kind: str) -> type[Payload]:

@@ -7,6 +7,7 @@ adapter, and one sandbox module.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from provisioning.adapters.base import Adapter
@@ -70,6 +71,12 @@ class VendorProfile:
     account_fields: tuple[str, ...] = ()
     # The button that opens the vendor's own panel as the customer through a login token.
     login_label: str = ""
+    # The vendor's password rules in words (shown beside the field) and their check, run by the forms before
+    # anything is sent: ``password_problem(password, username=, domain=, exchange=)`` -> the broken rule or None.
+    password_rules: tuple[str, ...] = ()
+    password_problem: Callable[..., str | None] | None = None
+    # Mailbox types the vendor offers (``edition`` values) and their names; "exchange:<type>" are Exchange ones.
+    mailbox_types: tuple[tuple[str, str], ...] = ()
     notes: dict[str, str] = field(default_factory=dict)
     # What suspending, reactivating or closing a customer asks of this vendor: for each of those events,
     # the object actions (target type, ActionSpec name) queued on each of the customer's objects here whose

@@ -42,20 +42,20 @@ def test_customer_update_audits_only_changed_fields(staff):
 
 
 def test_domain_create_writes_domain_and_one_create_operation(staff):
-    customer = CustomerFactory()
-    account = VendorAccountFactory()
+    customer = CustomerFactory(address_line_1="1 Main Road", city="Cape Town", postal_code="8001", country="ZA")
+    account = VendorAccountFactory(kind="synaq")  # a vendor that creates domains (BaseKit adopts them)
     domain = services.domain_create(customer=customer, vendor_account=account, name="Example.CO.ZA",
                                     acting_user=staff)
     assert domain.name == "example.co.za"
-    operation = Operation.objects.get()
+    operation = Operation.objects.get(kind="domain.create")
     assert (operation.kind, operation.target_type, operation.target_id) == (
         "domain.create", "domain", domain.pk)
     assert operation.state == OperationState.PENDING and operation.requested_by == staff
 
 
 def test_domain_create_rolls_back_domain_and_operation_when_a_later_step_fails(staff, monkeypatch):
-    customer = CustomerFactory()
-    account = VendorAccountFactory()
+    customer = CustomerFactory(address_line_1="1 Main Road", city="Cape Town", postal_code="8001", country="ZA")
+    account = VendorAccountFactory(kind="synaq")  # a vendor that creates domains (BaseKit adopts them)
 
     def broken_audit(**kwargs):
         raise RuntimeError("audit store unavailable")

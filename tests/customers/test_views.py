@@ -71,8 +71,8 @@ def test_customer_edit_changes_the_customer(staff_client):
 
 
 def test_domain_create_through_the_page_writes_domain_and_operation(staff_client):
-    customer = CustomerFactory()
-    account = VendorAccountFactory()
+    customer = CustomerFactory(address_line_1="1 Main Road", city="Cape Town", postal_code="8001", country="ZA")
+    account = VendorAccountFactory(kind="synaq")  # a vendor that creates domains (BaseKit adopts them)
     response = staff_client.post(reverse("customers:domain_create", args=[customer.pk]),
                                  {"name": "shop.example.com", "vendor_account": account.pk})
     domain = Domain.objects.get()

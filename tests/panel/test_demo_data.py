@@ -40,3 +40,29 @@ def test_the_demo_has_a_portal_owner_for_its_first_customer(sandbox, settings, t
     call_command("demo_data")
     membership = Membership.objects.get(user__username="thandi")
     assert membership.role == "owner" and membership.customer.reference == "ACME-001"
+
+
+def test_demo_domains_on_hostway_and_basekit_are_adopted_and_their_mailboxes_go_live_once(sandbox, settings,
+                                                                                          tmp_path):
+    from customers.models import Mailbox
+    from customers.services import imports
+    from provisioning.models import ImportJob
+
+    drain = Drain()
+    settings.SANDBOX_URL = sandbox.url
+    settings.VAR_DIR = tmp_path
+    sandbox.vendor("greenview").delays.update(domain_ready=0)
+    sandbox.vendor("synaq").delays.update(action=0, archive_action=0)
+    sandbox.vendor("basekit").delays.update(mailbox_active=0)
+    call_command("demo_data")
+    call_command("demo_data")
+    for job in ImportJob.objects.all():  # the worker's import, as beat's sweep would send it
+        imports.import_run(job_id=job.pk)
+    drain()
+    hostway, basekit = sandbox.vendor("hostway"), sandbox.vendor("basekit")
+    assert "bookings" in hostway.domains["test.com"]["mailboxes"]
+    assert Mailbox.objects.get(local_part="bookings").vendor_state == "active"
+    assert Mailbox.objects.filter(domain__name="test.com").count() == 7  # six imported, one new
+    assert list(basekit.domains[1]["mailboxes"]) == ["john", "sam"]
+    assert Mailbox.objects.get(local_part="sam", domain__name="johnsmith.co.uk").vendor_state == "active"
+    assert Domain.objects.get(name="johnsmith.co.uk").vendor_customer.vendor_id == "500001"

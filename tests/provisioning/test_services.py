@@ -57,6 +57,13 @@ class ScriptedAdapter(Adapter):
         return step
 
 
+@pytest.fixture(autouse=True)
+def _basekit_creates_domains(monkeypatch):
+    """These engine tests use BaseKit's profile as a plain vendor that creates domains (the real one adopts them,
+    looking each up at the vendor first), so a domain's creation is one queued operation."""
+    monkeypatch.setitem(PROFILES, "basekit", dataclasses.replace(PROFILES["basekit"], domain_origin="created"))
+
+
 @pytest.fixture
 def scripted(monkeypatch):
     monkeypatch.setitem(PROFILES, "basekit", dataclasses.replace(PROFILES["basekit"], adapter=ScriptedAdapter))

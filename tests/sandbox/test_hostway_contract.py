@@ -423,7 +423,23 @@ def test_56_3_5_exchange_create_premium(api):
 
 def test_56_3_6_exchange_update_password(api):
     api.put(U + "/john.smith/exchange", {"password": "pWord123$", "displayName": "John"})
-    assert api.put(U + "/john.smith/exchange", {"password": "!q2w3e4R"}).status_code == 204
+    assert api.put(U + "/john.smith/exchange", {"password": "q!2w3e4R"}).status_code == 204
+
+
+def test_56_3_6_the_examples_own_password_breaks_the_start_with_a_letter_rule(api):
+    # The doc lists "Should start with a letter" for Exchange passwords, yet its update example is !q2w3e4R.
+    api.put(U + "/john.smith/exchange", {"password": "pWord123$", "displayName": "John"})
+    refused = api.put(U + "/john.smith/exchange", {"password": "!q2w3e4R"})
+    assert refused.status_code == 400 and refused.json() == {"password": "Password should start with a letter"}
+
+
+def test_an_exchange_mailbox_is_not_created_with_a_password_starting_with_a_symbol(api):
+    refused = api.put(U + "/john.smith/exchange", {"password": "$Word123p", "displayName": "John"})
+    assert refused.status_code == 400 and refused.json() == {"password": "Password should start with a letter"}
+
+
+def test_a_regular_mailbox_may_start_its_password_with_a_symbol(api):
+    assert api.put(U + "/john.smith/mailbox", {"password": "$Word123p"}).status_code == 201
 
 
 def test_56_3_7_exchange_create_room(api):
