@@ -88,6 +88,13 @@ def build_estate(staff) -> dict:
     colleague = MembershipFactory(customer=customer, role="viewer", user__username="alpha-colleague")
     invitation = Invitation.objects.create(customer=customer, email="new@customer.test", role="viewer",
                                            token_hash="0" * 64, expires_at=timezone.now() + datetime.timedelta(days=1))
+    hostway = VendorAccountFactory(kind="hostway")
+    hw_domain = DomainFactory(customer=customer, vendor_account=hostway, name="tenant-alpha-hosted.example",
+                              vendor_id="tenant-alpha-hosted.example", vendor_state="active")
+    hw_mailbox = MailboxFactory(domain=hw_domain, local_part="alpha-hosted", vendor_id="alpha-hosted",
+                                vendor_state="active")
+    holder = VendorCustomerFactory(customer=customer, vendor_account=VendorAccountFactory(kind="basekit"),
+                                   vendor_id="500001")
     operation = queue_operation(domain, "domain.create", acting_user=staff)
     alert = services.alert_open(kind=AlertKind.DOMAIN_STALE, target_type="domain", target_id=domain.pk,
                                 customer=customer, title="stale")
@@ -95,6 +102,7 @@ def build_estate(staff) -> dict:
             "vendor_customer": vendor_customer, "contact": contact, "invoice": invoice, "operation": operation,
             "alert": alert, "cost_account": VendorAccountFactory(kind="greenview"),
             "membership": colleague, "invitation": invitation,
+            "hw_domain": hw_domain, "hw_mailbox": hw_mailbox, "holder": holder,
             "mailbox_import": MailboxImport.objects.create(created_by=staff, filename="mailboxes.csv", rows=[]),
             "import_job": ImportJob.objects.create(vendor_account=account, scope=["tenant-alpha.example"],
                                                    state="proposed"),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import permissions
 from core.views import apply_service_errors, redirect_after_post, staff_required
 from customers import selectors
 from customers.models import VendorCustomer
@@ -36,7 +37,7 @@ def _holder(pk: int) -> VendorCustomer:
     return account
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def holder_send(request, pk: int, what: str):
     """Staff: have the vendor mail the holder a password reset link or an e-mail verification."""

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import permissions
 from core.views import redirect_after_post, staff_required
 from customers import selectors
 from customers.services import mail_settings as ms
@@ -130,7 +131,7 @@ def _lines(text: str) -> list[str]:
 
 
 @sensitive_post_parameters("password", "answer_tk1", "answer_tk2", "answer_tk3", "answer_tk4", "answer_tk5")
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def panel_change(request, target: str, pk: int, name: str):
     """A panel's form: queue the change, then answer the panel again (or its errors beside the fields)."""
@@ -192,7 +193,7 @@ def panel_change(request, target: str, pk: int, name: str):
     return render_panel(request, target, pk, name)
 
 
-@staff_required
+@staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def spam_control_panel(request, target: str, pk: int):
     """Open the vendor's anti-spam control panel through a single sign-on link fetched now, never kept."""

@@ -21,14 +21,14 @@ def account(sandbox):
 
 
 def test_the_vendor_account_page_offers_the_import_of_its_companies(account, staff_client):
-    page = staff_client.get(f"/vendor-accounts/{account.pk}/")
+    page = staff_client.get(f"/vendor-accounts/{account.pk}/import/")
     assert b"Import from SYNAQ" in page.content and b"Companies (OUs)" in page.content
     assert b"by reference number, then name" in page.content and b"Drift check" in page.content
 
 
 def test_staff_confirm_a_customer_per_ou_on_the_import_page(account, staff_client):
     acme = CustomerFactory(name="Acme Ltd", reference="al")
-    staff_client.post(f"/vendor-accounts/{account.pk}/", {"scope": "all"})
+    staff_client.post(f"/vendor-accounts/{account.pk}/import/", {"scope": "all"})
     job = ImportJob.objects.get()
     imports.import_propose(job_id=job.pk)
     page = staff_client.get(f"/imports/{job.pk}/")
@@ -45,7 +45,7 @@ def test_the_vendor_account_page_shows_the_last_drift_check(account, staff, staf
     CustomerFactory(name="Acme Ltd", reference="al")
     call_command("sync_vendor", account.name, "--scope", "all", "--yes")
     drift_check.drift_check_run(vendor_account=account)
-    page = staff_client.get(f"/vendor-accounts/{account.pk}/")
+    page = staff_client.get(f"/vendor-accounts/{account.pk}/import/")
     assert b"1 compared, 0 disagreeing" in page.content and b"Last whole round finished" in page.content
 
 

@@ -179,14 +179,14 @@ def test_the_command_without_yes_leaves_the_proposal_waiting(account, customer, 
 
 # ---- the pages -----------------------------------------------------------------------------------------
 def test_the_vendor_account_page_offers_the_import_in_the_vendors_words(account, staff_client):
-    page = staff_client.get(f"/vendor-accounts/{account.pk}/")
+    page = staff_client.get(f"/vendor-accounts/{account.pk}/import/")
     assert page.status_code == 200
     assert b"Import from Hostway" in page.content and b"Hostway has no list of an account" in page.content
 
 
 def test_the_button_starts_an_import_and_the_proposal_is_confirmed_on_its_page(account, customer, staff_client,
                                                                              settings):
-    response = staff_client.post(f"/vendor-accounts/{account.pk}/", {"scope": "test.com"})
+    response = staff_client.post(f"/vendor-accounts/{account.pk}/import/", {"scope": "test.com"})
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/imports/{job.pk}/"
     imports.import_propose(job_id=job.pk)  # the worker's step
@@ -208,5 +208,5 @@ def test_the_progress_partial_polls_while_importing_and_answers_286_when_done(ac
 
 
 def test_a_bad_scope_is_shown_on_its_field_and_starts_nothing(account, staff_client):
-    page = staff_client.post(f"/vendor-accounts/{account.pk}/", {"scope": "no spaces allowed"})
+    page = staff_client.post(f"/vendor-accounts/{account.pk}/import/", {"scope": "no spaces allowed"})
     assert page.status_code == 200 and b"Not a domain name" in page.content and not ImportJob.objects.exists()

@@ -110,13 +110,23 @@ STAFF_URLS = {
     "customers:drift_fix": (lambda e: ["mailbox", e["mailbox"].pk], None),
     "customers:drift_take_vendors": (lambda e: ["mailbox", e["mailbox"].pk], p.SERVICES_CHANGE),
     "customers:drift_push_ours": (lambda e: ["mailbox", e["mailbox"].pk], p.SERVICES_CHANGE),
+    "customers:mailbox_panel": (lambda e: [e["hw_mailbox"].pk, "forwards"], None),
+    "customers:mailbox_panel_change": (lambda e: [e["hw_mailbox"].pk, "forwards"], p.SERVICES_CHANGE),
+    "customers:domain_panel": (lambda e: [e["hw_domain"].pk, "storage"], None),
+    "customers:domain_panel_change": (lambda e: [e["hw_domain"].pk, "storage"], p.SERVICES_CHANGE),
+    "customers:mailbox_spam_control_panel": (lambda e: [e["hw_mailbox"].pk], p.SERVICES_CHANGE),
+    "customers:domain_spam_control_panel": (lambda e: [e["hw_domain"].pk], p.SERVICES_CHANGE),
+    "customers:holder_send": (lambda e: [e["holder"].pk, "reset"], p.SERVICES_CHANGE),
 }
 
 # The portal has its own matrix (tests/portal/test_permission_matrix.py). The API, the sign-on landing
 # and the account pages anyone signed in (or no one) may use are tested on their own (tests/api/,
 # tests/accounts/).
 OWN_MATRIX_PREFIXES = ("portal:",)
-OWN_TESTS = {"api:login_token_create", "api:sso_login", "accounts:security", "accounts:verify",
+# The BaseKit holder's password-reset and e-mail verification pages are public (the holder arrives from the
+# vendor's e-mail): tests/customers/test_holder_views.py.
+OWN_TESTS = {"customers:holder_password_reset", "customers:holder_verify_email",
+             "api:login_token_create", "api:sso_login", "accounts:security", "accounts:verify",
              "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
              "accounts:password_reset_complete"}
 

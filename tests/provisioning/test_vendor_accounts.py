@@ -119,3 +119,11 @@ def test_the_list_and_the_forms_render_for_an_admin(staff_client):
     assert "API token" in form
     edit = staff_client.get(reverse("provisioning:vendor_account_edit", args=[account.pk])).content.decode()
     assert "sk-123456789" not in edit and "••••6789" in edit
+
+
+def test_the_account_page_of_a_vendor_with_an_import_links_to_it(staff_client):
+    hostway, rackspace_less = VendorAccountFactory(kind="hostway"), VendorAccountFactory(kind="greenview")
+    page = staff_client.get(reverse("provisioning:vendor_account_detail", args=[hostway.pk])).content.decode()
+    assert reverse("customers:vendor_account_detail", args=[hostway.pk]) in page
+    other = staff_client.get(reverse("provisioning:vendor_account_detail", args=[rackspace_less.pk])).content.decode()
+    assert ("Import its estate" in other) == rackspace_less.profile.can("import")
