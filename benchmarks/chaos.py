@@ -244,6 +244,8 @@ class Chaos:
             accounts = chaos_workload.vendor_accounts(config, env["SANDBOX_URL"], ROOT_ID_KEYS)
             vendors = sorted(accounts)
             catalogs = chaos_workload.catalogs(accounts)
+            adopted = chaos_workload.adopt_domains(accounts, self.control)
+            self.events.append(f"adopted domains the sandboxes hold: {adopted}")
             before = {vendor: self.control(f"{vendor}/keys") for vendor in vendors}
             self.arm_faults(vendors)
             started = time.monotonic()

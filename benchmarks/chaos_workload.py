@@ -23,7 +23,7 @@ from provisioning.models import Alert, Attempt, Operation, VendorAccount
 from provisioning.services.reads import vendor_catalog
 from provisioning.vendors import profile
 
-PASSWORD = "Chaos-pass-2026x"
+PASSWORD = "Tide-Moon-2026x!"
 ADDRESS = {"address_line_1": "1 Main Road", "city": "Cape Town", "postal_code": "8001", "country": "ZA"}
 # Shares of the run per vendor. Rackspace allows 30 writes a minute per API user (its doc): its
 # share is what a few minutes of that allowance carries.
@@ -137,6 +137,25 @@ def _mailbox_vendor():
 
 RECIPES = {"synaq": _synaq, "greenview": _greenview, "rackspace": _rackspace, "hostway": _mailbox_vendor(),
            "basekit": _mailbox_vendor()}
+
+
+def adopt_domains(accounts: dict[str, VendorAccount], control, *, per_vendor: int = 12) -> dict[str, int]:
+    """Hostway and BaseKit host mailboxes on domains that already exist at the vendor: have the sandbox hold
+    some more, then adopt each for a customer as staff do ("add a domain" looks it up and adopts it)."""
+    adopted = {}
+    for vendor in ("hostway", "basekit"):
+        account = accounts.get(vendor)
+        if account is None:
+            continue
+        before = set(control(f"{vendor}/keys")["domains"])
+        control(f"{vendor}/seed", "POST", {"domains": per_vendor, **({"account": account.root_id}
+                                                                     if vendor == "hostway" else {})})
+        names = sorted(set(control(f"{vendor}/keys")["domains"]) - before)
+        for name in names:
+            services.domain_create(customer=_customer(vendor[0].upper()), vendor_account=account, name=name,
+                                   owner=account.root_id if vendor == "basekit" else "", acting_user=staff_user())
+        adopted[vendor] = len(names)
+    return adopted
 
 
 def ask(accounts: dict[str, VendorAccount], catalogs_by_vendor: dict[str, dict], *, total: int) -> dict:
