@@ -66,6 +66,21 @@ class BasekitImporter(Importer):
                                 field="name")
         return found
 
+    def domain_of(self, ctx, name: str, vendor_id: str) -> VendorDomain | None:
+        """The drift check's read of one domain: ``GET /account-domains/:ref`` names its holder too."""
+        try:
+            item = ctx.client.get(f"/account-domains/{int(vendor_id)}").get("accountDomain") or {}
+        except (NotFoundError, ValueError):
+            return None
+        holder = item.get("accountHolder") or {}
+        if str(item.get("domainName") or "").lower() != name or not holder.get("ref"):
+            return None
+        owner = VendorOwner(vendor_id=str(holder["ref"]), label=str(holder.get("username") or holder["ref"]),
+                            attrs={"email": holder.get("email") or "", "username": holder.get("username") or ""})
+        return VendorDomain(name=name, vendor_id=str(item.get("ref")), vendor_state=domain_state(item.get("active")),
+                            owner=owner, attrs={"expiry": (item.get("expiryDate") or {}).get("date", ""),
+                                                "auto_renew": bool(item.get("autoRenew"))})
+
     def mailboxes(self, ctx, domain: VendorDomain, *, start: int = 0) -> Iterator[tuple[int, list[VendorMailbox]]]:
         path = ctx.client.mailbox_path(domain.owner.vendor_id, domain.vendor_id)
         for offset, items in ctx.client.pages(path, "mailboxes", start=start, limit=self.page_size):
