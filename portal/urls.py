@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts.views import PortalSignInView
-from portal.views import billing, domains, home, mailboxes, people
+from portal.views import billing, domains, home, mailboxes, panels, people
 
 app_name = "portal"
 
@@ -23,6 +23,16 @@ urlpatterns = [
     path("mailboxes/<int:pk>/password/", mailboxes.mailbox_password, name="mailbox_password"),
     path("mailboxes/<int:pk>/actions/<slug:name>/", mailboxes.mailbox_action, name="mailbox_action"),
     path("mailboxes/<int:pk>/webmail/", mailboxes.mailbox_webmail, name="mailbox_webmail"),
+    path("mailboxes/<int:pk>/panels/<slug:name>/", panels.panel_view, {"target": "mailbox"}, name="mailbox_panel"),
+    path("mailboxes/<int:pk>/panels/<slug:name>/change/", panels.panel_change, {"target": "mailbox"},
+         name="mailbox_panel_change"),
+    path("domains/<int:pk>/panels/<slug:name>/", panels.panel_view, {"target": "domain"}, name="domain_panel"),
+    path("domains/<int:pk>/panels/<slug:name>/change/", panels.panel_change, {"target": "domain"},
+         name="domain_panel_change"),
+    path("mailboxes/<int:pk>/spam-control-panel/", panels.spam_control_panel, {"target": "mailbox"},
+         name="mailbox_spam_control_panel"),
+    path("domains/<int:pk>/spam-control-panel/", panels.spam_control_panel, {"target": "domain"},
+         name="domain_spam_control_panel"),
     path("accounts/<int:pk>/", billing.account_detail, name="account_detail"),
     path("accounts/<int:pk>/login/", billing.account_login, name="account_login"),
     path("accounts/<int:pk>/contacts/new/", billing.contact_create, name="contact_create"),

@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
+from core import permissions
 from core.audit import audit_record
+from customers import access
 from customers.models import Domain, Mailbox
 from provisioning import services as provisioning
 from provisioning.choices import Capability
@@ -40,6 +42,8 @@ def _queue(obj, payload: Payload, *, summary: str, acting_user, secrets: dict | 
            audit_changes: dict | None = None) -> Operation:
     account, _ = _vendor(obj)
     customer = obj.domain.customer if isinstance(obj, Mailbox) else obj.customer
+    # Staff by their role, a customer's own users by theirs (the portal shows these panels too).
+    access.require(acting_user, permissions.SERVICES_CHANGE, customer=customer)
     operation = provisioning.operation_enqueue(payload=payload, vendor_account=account, customer=customer,
                                                secrets=secrets, acting_user=acting_user, summary=summary)
     audit_record(acting_user=acting_user, action=payload.kind, target=obj, customer=customer, summary=summary,

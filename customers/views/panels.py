@@ -69,12 +69,17 @@ def panels_for(vendor, target: str) -> list[Panel]:
     return [p for p in PANELS[target].values() if vendor.can(p.capability)]
 
 
-def _object(request, target: str, pk: int):
+def _object(request, target: str, pk: int, scope=None):
+    """The mailbox or domain as the user may see it; with ``scope`` (the portal's customer), only its own."""
     if target == "mailbox":
         obj = selectors.mailbox_get(user=request.user, pk=pk)
-        return obj, obj.domain.vendor_account
-    obj = selectors.domain_get(user=request.user, pk=pk)
-    return obj, obj.vendor_account
+        account, customer_id = obj.domain.vendor_account, obj.domain.customer_id
+    else:
+        obj = selectors.domain_get(user=request.user, pk=pk)
+        account, customer_id = obj.vendor_account, obj.customer_id
+    if scope is not None and customer_id != scope.pk:
+        raise Http404("No such object here.")
+    return obj, account
 
 
 def _panel(target: str, name: str, account) -> Panel:
@@ -102,8 +107,10 @@ def _read(account, panel: Panel, ref, request):
         return None, error.message
 
 
-def render_panel(request, target: str, pk: int, name: str, *, errors: dict | None = None, status: int = 200):
-    obj, account = _object(request, target, pk)
+def render_panel(request, target: str, pk: int, name: str, *, errors: dict | None = None, status: int = 200,
+                 ns: str = "customers", scope=None):
+    """One panel, read from the vendor now; ``ns`` is the URL tree its forms post to (staff or portal)."""
+    obj, account = _object(request, target, pk, scope)
     panel = _panel(target, name, account)
     ref = targets.get(target).ref_of(obj)
     data, read_error = _read(account, panel, ref, request)
@@ -113,7 +120,7 @@ def render_panel(request, target: str, pk: int, name: str, *, errors: dict | Non
     refusals = provisioning_selectors.vendor_refusals(target_type=target, target_id=pk)
     context = {"obj": obj, "target": target, "panel": panel, "data": data, "read_error": read_error,
                "in_flight": in_flight, "errors": errors or {}, "refusals": refusals, "vendor": account.profile,
-               "post": request.POST if errors else {}}
+               "post": request.POST if errors else {}, "panel_ns": ns}
     response = render(request, f"customers/panels/{target}_panels.html#panel-{name}", context, status=status)
     if in_flight:
         response["HX-Trigger-After-Settle"] = "panel-in-flight"
@@ -130,12 +137,19 @@ def _lines(text: str) -> list[str]:
     return [t.strip() for t in text.replace(",", "\n").splitlines() if t.strip()]
 
 
-@sensitive_post_parameters("password", "answer_tk1", "answer_tk2", "answer_tk3", "answer_tk4", "answer_tk5")
+SECRET_FIELDS = ("password", "answer_tk1", "answer_tk2", "answer_tk3", "answer_tk4", "answer_tk5")
+
+
+@sensitive_post_parameters(*SECRET_FIELDS)
 @staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def panel_change(request, target: str, pk: int, name: str):
+    return change_panel(request, target, pk, name)
+
+
+def change_panel(request, target: str, pk: int, name: str, *, ns: str = "customers", scope=None):
     """A panel's form: queue the change, then answer the panel again (or its errors beside the fields)."""
-    obj, account = _object(request, target, pk)
+    obj, account = _object(request, target, pk, scope)
     _panel(target, name, account)
     post, user = request.POST, request.user
     action = post.get("action", "")
@@ -186,18 +200,22 @@ def panel_change(request, target: str, pk: int, name: str):
         if not request.htmx:
             messages.error(request, " ".join(m for ms_ in errors.values() for m in ms_))
             return redirect_after_post(request, request.path.rsplit("panels/", 1)[0])
-        return render_panel(request, target, pk, name, errors=errors, status=422)
+        return render_panel(request, target, pk, name, errors=errors, status=422, ns=ns, scope=scope)
     if not request.htmx:
         messages.success(request, "Queued: it takes effect once the vendor confirms it.")
         return redirect_after_post(request, request.path.rsplit("panels/", 1)[0])
-    return render_panel(request, target, pk, name)
+    return render_panel(request, target, pk, name, ns=ns, scope=scope)
 
 
 @staff_required(permission=permissions.SERVICES_CHANGE)
 @require_POST
 def spam_control_panel(request, target: str, pk: int):
+    return open_spam_control_panel(request, target, pk)
+
+
+def open_spam_control_panel(request, target: str, pk: int, *, scope=None):
     """Open the vendor's anti-spam control panel through a single sign-on link fetched now, never kept."""
-    obj, account = _object(request, target, pk)
+    obj, account = _object(request, target, pk, scope)
     if not account.profile.can(C.SPAM_CONTROL_PANEL):
         raise Http404("No spam control panel here.")
     try:

@@ -39,6 +39,12 @@ PORTAL_URLS = {
     "portal:member_role": (lambda e: [e["membership"].pk], p.MEMBERS_MANAGE),
     "portal:member_remove": (lambda e: [e["membership"].pk], p.MEMBERS_MANAGE),
     "portal:invitation_revoke": (lambda e: [e["invitation"].pk], p.MEMBERS_MANAGE),
+    "portal:mailbox_panel": (lambda e: [e["hw_mailbox"].pk, "forwards"], ANY_MEMBER),
+    "portal:mailbox_panel_change": (lambda e: [e["hw_mailbox"].pk, "forwards"], p.SERVICES_CHANGE),
+    "portal:domain_panel": (lambda e: [e["hw_domain"].pk, "storage"], ANY_MEMBER),
+    "portal:domain_panel_change": (lambda e: [e["hw_domain"].pk, "storage"], p.SERVICES_CHANGE),
+    "portal:mailbox_spam_control_panel": (lambda e: [e["hw_mailbox"].pk], p.SERVICES_CHANGE),
+    "portal:domain_spam_control_panel": (lambda e: [e["hw_domain"].pk], p.SERVICES_CHANGE),
 }
 # Tested on their own (tests/portal/test_people.py, test_impersonation.py): the sign-in pages, an
 # invitation's one-time link, and impersonation (staff only).

@@ -12,7 +12,8 @@ from tests.portal.test_permission_matrix import PORTAL_URLS
 pytestmark = pytest.mark.django_db
 
 PAGES = {"portal:domain_detail", "portal:domain_status", "portal:mailbox_detail", "portal:mailbox_status",
-         "portal:account_detail", "portal:invoice_detail", "portal:invoice_csv"}
+         "portal:account_detail", "portal:invoice_detail", "portal:invoice_csv", "portal:mailbox_panel",
+         "portal:domain_panel"}
 LISTS = ["portal:home", "portal:mailbox_list", "portal:invoice_list", "portal:activity", "portal:member_list"]
 
 
