@@ -185,10 +185,10 @@ class Chaos:
         self.start_worker()
 
     def start_worker(self) -> None:
-        # As Procfile.dev runs it: prefork, two processes (this machine has two cores).
+        # As Procfile.dev runs it: supervised (started again if it dies), prefork, two processes (two cores).
         self.processes["worker"] = Process("worker", [
-            PYTHON, "-m", "celery", "-A", "panel", "worker", "--loglevel=INFO", "--concurrency=2",
-            "--without-gossip", "--without-mingle"], self.env).start(ready="ready.", timeout=90)
+            PYTHON, "-m", "panel.supervise", PYTHON, "-m", "celery", "-A", "panel", "worker", "--loglevel=INFO",
+            "--concurrency=2", "--without-gossip", "--without-mingle"], self.env).start(ready="ready.", timeout=90)
 
     def stop(self) -> None:
         for process in reversed(list(self.processes.values())):
