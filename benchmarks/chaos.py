@@ -57,7 +57,10 @@ FAULTS = [
     {"kind": "throttle", "rate": 0.03},
     {"kind": "latency", "latency": 0.3, "rate": 0.02},
 ]
-ACTION_FAULTS = {"synaq": {"kind": "action_error", "rate": 0.01}, "basekit": {"kind": "action_error", "rate": 0.01}}
+# Failing asynchronous actions where the vendor documents them (SYNAQ's actions end in "error"). BaseKit's
+# doc has no failing state: its sandbox's action_error leaves a mailbox pending for ever, which the panel
+# follows with an alert while it keeps looking (tests/vendors/test_basekit.py), so it never "ends".
+ACTION_FAULTS = {"synaq": {"kind": "action_error", "rate": 0.01}}
 ROOT_ID_KEYS = {"synaq": "reseller_guid", "greenview": "reseller_id", "hostway": "account",
                 "rackspace": "account", "basekit": "account_holder_ref"}
 
