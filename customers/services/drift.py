@@ -24,10 +24,11 @@ from core import permissions
 from core.audit import audit_record
 from customers.models import Contact, Domain, Mailbox, Package, VendorCustomer
 from provisioning import services as provisioning
-from provisioning.choices import OPEN_OPERATION_STATES, AlertKind
+from provisioning.choices import OPEN_OPERATION_STATES, AlertKind, Capability
 from provisioning.kinds.account import VendorCustomerUpdate
 from provisioning.kinds.contact import ContactUpdate
 from provisioning.kinds.filtering import DomainSetMailServers
+from provisioning.kinds.mail import MailboxSetQuota
 from provisioning.kinds.mailbox import MailboxChangeEdition, MailboxUpdate
 from provisioning.kinds.package import PackageChangeEditions
 from provisioning.models import Alert, Operation
@@ -233,7 +234,10 @@ def push_payloads(target_type: str, obj, names: list[str]) -> list:
             payloads.append(MailboxUpdate(mailbox_id=obj.pk, changes=plain))
         if "edition" in names and obj.package_id:
             payloads.append(MailboxChangeEdition(mailbox_id=obj.pk, package_id=obj.package_id, edition=obj.edition))
-        return payloads if len(payloads) and set(names) <= {"first_name", "last_name", "edition"} else []
+        if "quota_mb" in names and obj.quota_mb and obj.domain.vendor_account.profile.can(Capability.MAILBOX_QUOTAS):
+            payloads.append(MailboxSetQuota(mailbox_id=obj.pk, quota_mb=obj.quota_mb))
+        pushable = {"first_name", "last_name", "edition", "quota_mb"}
+        return payloads if len(payloads) and set(names) <= pushable else []
     if target_type == "vendor_customer":
         changes = {n.removeprefix("details."): value_of(obj, n) for n in names}
         return [VendorCustomerUpdate(vendor_customer_id=obj.pk, changes=changes)]

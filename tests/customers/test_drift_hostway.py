@@ -10,7 +10,7 @@ from customers.services import drift
 from provisioning.models import Alert
 from tests.customers.import_support import check_round, confirm, run, start
 from tests.factories import CustomerFactory
-from tests.vendors.conftest import account_for
+from tests.vendors.conftest import Drain, account_for
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,21 @@ def test_a_quota_changed_at_hostway_opens_one_alert_and_taking_hostways_settles_
     alert = Alert.objects.get()
     mb1 = Mailbox.objects.get(local_part="mb1")
     assert alert.target_id == mb1.pk and "quota: the panel says 1024, Hostway says 4096" in alert.message
-    assert not drift.can_push(alert)  # Hostway's adapter sends no quota change yet: only "take Hostway's"
+    assert drift.can_push(alert)  # either way settles it: this test takes Hostway's
     drift.drift_take_vendors(alert=alert, acting_user=staff)
     assert Mailbox.objects.get(pk=mb1.pk).quota_mb == 4096
+    check_round(account)
+    assert not Alert.objects.filter(resolved_at__isnull=True).exists()
+
+
+def test_a_quota_changed_at_hostway_is_pushed_back_by_push_ours(account, hostway, staff):
+    hostway.domains["test.com"]["mailboxes"]["mb1"]["quota"] = 4096
+    check_round(account)
+    alert = Alert.objects.get()
+    assert drift.can_push(alert)
+    drift.drift_push_ours(alert=alert, acting_user=staff)
+    Drain()()
+    assert hostway.domains["test.com"]["mailboxes"]["mb1"]["quota"] == 1024 == Mailbox.objects.get(
+        local_part="mb1").quota_mb
     check_round(account)
     assert not Alert.objects.filter(resolved_at__isnull=True).exists()
